@@ -1,0 +1,119 @@
+// plugin.json as PostHog reads it (reference §3): both config forms normalised to the array form.
+
+export type ConfigFieldType = 'string' | 'json' | 'attachment' | 'choice'
+/** `[fieldKey, value?]` pairs; all must match (PostHog's doFieldRequirementsMatch). */
+export type FieldCondition = [string, string?][]
+
+export interface ConfigField {
+  key?: string
+  name?: string
+  type?: ConfigFieldType
+  default?: string
+  hint?: string
+  markdown?: string
+  order?: number
+  required?: boolean
+  secret?: boolean
+  choices?: string[]
+  required_if?: FieldCondition
+  visible_if?: FieldCondition
+}
+
+export interface PluginJson {
+  name: string
+  description?: string
+  url?: string
+  main?: string
+  posthogVersion?: string
+  /** Always the array form, in PostHog's order. */
+  config: ConfigField[]
+  /** The document as written, for fields this type does not name. */
+  raw: Record<string, unknown>
+}
+
+export interface PluginJsonProblem {
+  file: string
+  message: string
+  /** 1-based, when the problem has a place in the text. */
+  line?: number
+  column?: number
+}
+
+export type PluginJsonParse =
+  | { ok: true; plugin: PluginJson; problems: PluginJsonProblem[] }
+  | { ok: false; problems: PluginJsonProblem[] }
+
+/** PostHog's getConfigSchemaArray: arrays as they are; objects become `[{key, ...value}]` sorted by order. */
+export function configSchemaArray(config: unknown): ConfigField[] {
+  if (Array.isArray(config)) return config as ConfigField[]
+  if (config && typeof config === 'object') {
+    return Object.entries(config as Record<string, ConfigField>)
+      .map(([key, value]) => ({ key, ...value }))
+      .sort((a, b) => (a.order || 999999) - (b.order || 999999))
+  }
+  return []
+}
+
+/** PostHog's defaultConfigForPlugin: `{[key]: default}` for fields with a default. */
+export function defaultConfig(fields: ConfigField[]): Record<string, string> {
+  const config: Record<string, string> = {}
+  for (const field of fields) {
+    if (field.key && field.default !== undefined && field.type !== 'attachment') config[field.key] = String(field.default)
+  }
+  return config
+}
+
+/** Line and column (1-based) of a character offset. */
+export function positionAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1
+  let lineStart = 0
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++
+      lineStart = i + 1
+    }
+  }
+  return { line, column: offset - lineStart + 1 }
+}
+
+/**
+ * Parses plugin.json text. Syntax errors and structural errors (no object, no usable name) make it
+ * fail; field-level problems are checked by validatePluginJson (common/plugin/validate.ts).
+ */
+export function parsePluginJson(text: string, file = 'plugin.json'): PluginJsonParse {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const at = /position (\d+)/.exec(message)
+    const place = at ? positionAt(text, Number(at[1])) : {}
+    return { ok: false, problems: [{ file, message: `Not valid JSON: ${message}`, ...place }] }
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, problems: [{ file, message: 'plugin.json must be a JSON object', line: 1, column: 1 }] }
+  }
+  const doc = raw as Record<string, unknown>
+  const problems: PluginJsonProblem[] = []
+  const str = (key: string) => (typeof doc[key] === 'string' ? (doc[key] as string) : undefined)
+  for (const key of ['name', 'description', 'url', 'main', 'posthogVersion']) {
+    if (doc[key] !== undefined && typeof doc[key] !== 'string') problems.push({ file, message: `"${key}" must be a string` })
+  }
+  if (doc.config !== undefined && (typeof doc.config !== 'object' || doc.config === null)) {
+    problems.push({ file, message: '"config" must be an array of fields or an object keyed by field key' })
+  }
+  if (problems.length) return { ok: false, problems }
+  return {
+    ok: true,
+    plugin: {
+      name: str('name') ?? '',
+      description: str('description'),
+      url: str('url'),
+      main: str('main'),
+      posthogVersion: str('posthogVersion'),
+      config: configSchemaArray(doc.config),
+      raw: doc,
+    },
+    problems: [],
+  }
+}

@@ -1,0 +1,121 @@
+// The contract between the studio backend (main/services/runner) and the runtime process
+// (runtime/main.ts). Both sides speak common/rpc over the child's IPC channel; everything is JSON.
+import type { SerializedError } from '../rpc/messages.ts'
+import type { LogEntry, PluginEvent } from '../plugin/event.ts'
+
+export const RUNTIME_METHODS = ['load', 'processEvents', 'unload', 'status'] as const
+
+/** An attachment as the backend hands it over: contents travel as base64, become a Buffer in the isolate. */
+export interface AttachmentSpec {
+  content_type: string
+  file_name: string
+  contentsBase64: string
+}
+
+/** One plugin of the pipeline, as a PostHog plugin config would describe it. */
+export interface PluginSpec {
+  /** Stable id within the pipeline (shown in logs and results), e.g. the folder name. */
+  id: string
+  /** Absolute path of the plugin folder (holds plugin.json). */
+  dir: string
+  /** Config values as strings, as PostHog passes them. plugin.json defaults are applied by the runtime. */
+  config: Record<string, string>
+  attachments: Record<string, AttachmentSpec>
+}
+
+export interface RuntimeOptions {
+  /** Per plugin call (PostHog's TASK_TIMEOUT, 30 000 ms by default). */
+  timeoutMs: number
+  /** Per isolate. */
+  memoryMb: number
+  teamId: number
+  /** A real Redis for meta.cache; the embedded ioredis-mock when absent. */
+  redisUrl?: string
+  /** Where meta.storage persists (a folder in the workspace); in memory when absent. */
+  storageDir?: string
+}
+
+export interface Capabilities {
+  methods: string[]
+  jobs: string[]
+  scheduled_tasks: string[]
+}
+
+export interface PluginLoadResult {
+  plugin: string
+  name: string
+  /** Load, compile or setupPlugin failure, as PostHog would record it; null when ready. */
+  error: string | null
+  errorDetail?: SerializedError
+  logs: LogEntry[]
+  capabilities: Capabilities
+}
+
+export interface LoadRequest {
+  plugins: PluginSpec[]
+  options: RuntimeOptions
+}
+
+export interface LoadResult {
+  setup: PluginLoadResult[]
+}
+
+/** A change a plugin made to its cache or storage during one stage. */
+export interface StateOp {
+  kind: 'cache' | 'storage'
+  op: string
+  key: string
+  value?: unknown
+}
+
+/** One plugin method's work on one event. */
+export interface StageResult {
+  plugin: string
+  method: 'processEvent' | 'onEvent' | 'exportEvents'
+  /** For processEvent: what it returned (null = dropped). Absent for onEvent. */
+  output?: PluginEvent | null
+  error: string | null
+  errorDetail?: SerializedError
+  logs: LogEntry[]
+  durationMs: number
+  ops: StateOp[]
+}
+
+export interface EventResult {
+  input: PluginEvent
+  /** The event after every processEvent; null when a plugin dropped it. */
+  output: PluginEvent | null
+  /** The first error a plugin raised on this event (the event went on), as PostHog's log shows it. */
+  error: string | null
+  logs: LogEntry[]
+  droppedBy: string | null
+  stages: StageResult[]
+}
+
+export interface TeardownResult {
+  teardown: { plugin: string; error: string | null; logs: LogEntry[] }[]
+}
+
+export interface RuntimeStatus {
+  pid: number
+  node: string
+  plugins: string[]
+  /** Heap use per plugin isolate, in bytes. */
+  isolateHeapBytes: Record<string, number>
+}
+
+export type RuntimeMethods = {
+  /** Replaces whatever was loaded: tears the old pipeline down, loads and sets up the new one. */
+  load(request: LoadRequest): Promise<LoadResult>
+  /** Runs events through the pipeline in order; one result per event, in order. */
+  processEvents(events: PluginEvent[]): Promise<EventResult[]>
+  /** Runs teardownPlugin everywhere and disposes the isolates. */
+  unload(): Promise<TeardownResult>
+  status(): Promise<RuntimeStatus>
+}
+
+/** Pushed while work happens, so the studio can show it live. */
+export type RuntimeEvents = {
+  log: LogEntry
+  stateOp: StateOp & { plugin: string }
+}
