@@ -5,7 +5,7 @@ import { builtinModules } from 'node:module'
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]))
 // Packages with no environment of their own that the shared code may use.
-const PORTABLE_PACKAGES = new Set(['ajv', 'jsondiffpatch'])
+const PORTABLE_PACKAGES = new Set(['ajv', 'jsondiffpatch', 'jsonc-parser'])
 const NEVER_OUTSIDE_RUNTIME = new Set(['isolated-vm'])
 
 /** Zones in match order; `allow` lists repo folders/files (prefixes) a zone may import. */

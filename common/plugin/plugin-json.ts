@@ -37,6 +37,11 @@ export interface PluginJsonProblem {
   /** 1-based, when the problem has a place in the text. */
   line?: number
   column?: number
+  /** 1-based end of the offending text (exclusive column), when known: for editor markers. */
+  endLine?: number
+  endColumn?: number
+  /** 'error' (the default when absent) breaks the form or the plugin; 'warning' is allowed by PostHog but likely a mistake. */
+  severity?: 'error' | 'warning'
 }
 
 export type PluginJsonParse =

@@ -21,6 +21,10 @@ export interface PluginSpec {
   /** Config values as strings, as PostHog passes them. plugin.json defaults are applied by the runtime. */
   config: Record<string, string>
   attachments: Record<string, AttachmentSpec>
+  /** PostHog's plugin config id (shown in `$plugins_succeeded` and TimeoutError texts); the 1-based position when absent. */
+  configId?: number
+  /** PostHog's plugin id, the cache namespace `@plugin/<pluginId>/<teamId>/`; `id` when absent. */
+  pluginId?: string
 }
 
 export interface RuntimeOptions {
@@ -33,6 +37,8 @@ export interface RuntimeOptions {
   redisUrl?: string
   /** Where meta.storage persists (a folder in the workspace); in memory when absent. */
   storageDir?: string
+  /** cache.get on a missing key: the default (seed docs, PH-late; the default) or null (PS-2021/PH-2022). */
+  cacheGetMissing?: 'default' | 'null'
 }
 
 export interface Capabilities {
@@ -49,6 +55,11 @@ export interface PluginLoadResult {
   errorDetail?: SerializedError
   logs: LogEntry[]
   capabilities: Capabilities
+  /**
+   * PH-2022's lazy setup: 'ready' when setupPlugin ran at load (plugins with jobs or scheduled tasks,
+   * exportEvents included), 'deferred' until the first event, 'failed' when load or setup failed.
+   */
+  setup: 'ready' | 'deferred' | 'failed'
 }
 
 export interface LoadRequest {
@@ -71,7 +82,8 @@ export interface StateOp {
 /** One plugin method's work on one event. */
 export interface StageResult {
   plugin: string
-  method: 'processEvent' | 'onEvent' | 'exportEvents'
+  /** setupPlugin appears on the first event when PostHog's lazy setup ran then. */
+  method: 'setupPlugin' | 'processEvent' | 'onEvent' | 'onSnapshot' | 'exportEvents'
   /** For processEvent: what it returned (null = dropped). Absent for onEvent. */
   output?: PluginEvent | null
   error: string | null
@@ -79,6 +91,12 @@ export interface StageResult {
   logs: LogEntry[]
   durationMs: number
   ops: StateOp[]
+  /** posthog.capture calls (recorded, not sent). */
+  captures?: unknown[]
+  /** posthog.api calls (recorded, not sent). */
+  apiCalls?: unknown[]
+  /** meta.jobs enqueues (recorded; a later virtual clock runs them). */
+  jobs?: unknown[]
 }
 
 export interface EventResult {

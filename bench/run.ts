@@ -1,0 +1,101 @@
+// `npm run bench` (node --no-node-snapshot bench/run.ts [--quick] [--only text]): runs every
+// bench/*.section.ts in order on the same plugins (bench/plugins/) and the same seeded events,
+// prints one table and writes it as JSON to bench/results/latest.json.
+import { globSync, mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import type { PluginEvent } from '../common/plugin/event.ts'
+import { generateEvents } from '../scripts/generate-events.ts'
+import { listBenchPlugins } from './plugin-code.ts'
+import type { AllResults, BenchContext, BenchSection, Figure, Target, Throughput } from './section.ts'
+import { renderTables } from './table.ts'
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } })
+if (values.help) {
+  process.stdout.write('Usage: npm run bench -- [--quick] [--only <section file or title text>]...\n  --quick  short budgets, fewer events: for iterating, not for figures\n')
+  process.exit(0)
+}
+const quick = Boolean(values.quick)
+const EVENT_COUNT = quick ? 500 : 2000
+const SEED = 20261122
+
+const context: BenchContext = {
+  quick,
+  events: generateEvents(EVENT_COUNT, SEED) as unknown as PluginEvent[],
+  plugins: listBenchPlugins(),
+  budgetMs: quick ? 300 : 2500,
+  warmupMs: quick ? 100 : 700,
+  log: (line) => process.stderr.write(`${line}\n`),
+}
+
+const files = globSync('*.section.ts', { cwd: import.meta.dirname }).sort()
+const sections: { file: string; section: BenchSection }[] = []
+const skipped: { section: string; reason: string }[] = []
+for (const file of files) {
+  let section: BenchSection
+  try {
+    section = ((await import(join(import.meta.dirname, file))) as { default: BenchSection }).default
+  } catch (error) {
+    // A section whose parts are not there yet (e.g. a service still being written) must not stop the others.
+    skipped.push({ section: file, reason: `could not load: ${error instanceof Error ? error.message : String(error)}` })
+    continue
+  }
+  if (values.only && !values.only.some((o) => file.includes(o) || section.title.toLowerCase().includes(o.toLowerCase()))) continue
+  sections.push({ file, section })
+}
+sections.sort((a, b) => a.section.order - b.section.order)
+
+const all: AllResults = { throughput: [], figures: [] }
+const started = performance.now()
+context.log(`bench: ${context.events.length} events (seed ${SEED}), plugins ${context.plugins.map((p) => p.id).join(', ')}${quick ? ', QUICK mode' : ''}`)
+for (const { file, section } of sections) {
+  context.log(`▶ ${section.title} (${file})`)
+  try {
+    const result = await section.run(context)
+    if (result.skipped) {
+      skipped.push({ section: section.title, reason: result.skipped })
+      context.log(`  skipped: ${result.skipped}`)
+    }
+    all.throughput.push(...(result.throughput ?? []))
+    all.figures.push(...(result.figures ?? []))
+  } catch (error) {
+    const reason = error instanceof Error ? (error.stack ?? error.message) : String(error)
+    skipped.push({ section: section.title, reason })
+    context.log(`  FAILED: ${reason}`)
+  }
+}
+const targets: Target[] = sections.flatMap(({ section }) => section.targets?.(all) ?? [])
+const totalSeconds = (performance.now() - started) / 1000
+
+process.stdout.write(renderTables(all, targets))
+for (const s of skipped) process.stdout.write(`\n! ${s.section}: ${s.reason.split('\n')[0]}`)
+process.stdout.write(`\n${quick ? 'QUICK run (not for figures) · ' : ''}${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · Node ${process.version} · ${totalSeconds.toFixed(1)} s\n`)
+
+const report = {
+  date: new Date().toISOString(),
+  quick,
+  machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem() },
+  events: { count: context.events.length, seed: SEED },
+  plugins: context.plugins.map((p) => ({ id: p.id, name: p.name })),
+  throughput: all.throughput.map(withRatios(all.throughput)),
+  figures: all.figures satisfies Figure[],
+  targets,
+  skipped,
+  durationSeconds: totalSeconds,
+}
+const resultsDir = join(import.meta.dirname, 'results')
+mkdirSync(resultsDir, { recursive: true })
+writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`)
+process.stdout.write(`written to bench/results/latest.json\n`)
+// The runtime sections close their processes; anything left (a stuck child) must not keep the bench alive.
+process.exit(0)
+
+function withRatios(rows: Throughput[]) {
+  return (row: Throughput) => {
+    const base = (variant: string) => rows.find((r) => r.plugin === row.plugin && r.variant === variant)?.eventsPerSec
+    const vm2 = base('vm2')
+    const json = base('direct+JSON')
+    return { ...row, vsVm2: vm2 ? row.eventsPerSec / vm2 : null, vsDirectJson: json ? row.eventsPerSec / json : null }
+  }
+}

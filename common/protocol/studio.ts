@@ -1,0 +1,308 @@
+// The contract between the studio UI (renderer/) and the studio backend (main/). The backend serves
+// it with `serve(transport, studio, STUDIO_METHODS)` (common/rpc/rpc.ts) and the renderer calls it with
+// `connect<StudioMethods, StudioEvents>(transport)`. Everything that crosses is plain JSON.
+//
+// Transports:
+// - Browser mode (main/server): a WebSocket at `ws://<host>${STUDIO_SOCKET_PATH}?token=<token>`; each
+//   text frame is one RpcMessage (common/rpc/messages.ts) as JSON. The page itself is opened as
+//   `http://<host>/?token=<token>`; the server also sets a same-site cookie so assets and workers load.
+// - Electron (main/electron): the preload exposes `window.studio` (a `StudioBridge`, below); the
+//   renderer turns it into a Transport with `bridgeTransport` (common/rpc/bridge-transport.ts).
+//
+// Paths: every `path` is relative to the workspace folder, with `/` separators, never absolute and
+// never containing `..`. A plugin's id is the path of its folder (the folder holding plugin.json).
+import type { SerializedError } from '../rpc/messages.ts'
+import type { LogEntry, PluginEvent } from '../plugin/event.ts'
+import type { ConfigField, PluginJsonProblem } from '../plugin/plugin-json.ts'
+import type { EventResult, PluginLoadResult, StateOp, TeardownResult } from './runtime.ts'
+
+export const STUDIO_METHODS = [
+  'workspaceInfo',
+  'listPlugins',
+  'listFiles',
+  'readFile',
+  'writeFile',
+  'createFile',
+  'renameFile',
+  'deleteFile',
+  'listTemplates',
+  'createPlugin',
+  'listEventFiles',
+  'readEventFile',
+  'loadPlugins',
+  'runEvents',
+  'unloadPlugins',
+  'getSettings',
+  'updateSettings',
+  'getConfig',
+  'setConfig',
+] as const
+
+export const STUDIO_EVENTS = [
+  'fileChanged',
+  'workspaceChanged',
+  'settingsChanged',
+  'runtimeLog',
+  'runtimeStateOp',
+  'runtimeCrashed',
+  'runtimeRestarted',
+  'command',
+] as const
+
+/** Browser mode: the WebSocket path and the query parameter / cookie carrying the per-launch token. */
+export const STUDIO_SOCKET_PATH = '/studio'
+export const STUDIO_TOKEN_PARAM = 'token'
+
+// ── Workspace ────────────────────────────────────────────────────────────────────────────────────
+
+export interface WorkspaceInfo {
+  /** Absolute folder path on the backend's machine (for display only; requests use relative paths). */
+  dir: string
+  /** The folder's base name. */
+  name: string
+  /** True for the studio's own default workspace in the user's data folder. */
+  isDefault: boolean
+}
+
+export interface PluginSummary {
+  /** Workspace-relative path of the plugin folder; also its id in runs and config. */
+  id: string
+  /** `name` from plugin.json, or the folder name when plugin.json has none or does not parse. */
+  name: string
+  description: string | null
+  /** Workspace-relative path of the entry file (`main`, else index.js, else index.ts); null if none exists. */
+  entry: string | null
+  /** The config fields in PostHog's order (both plugin.json forms normalised); empty when it does not parse. */
+  config: ConfigField[]
+  /** plugin.json problems (syntax, structure); empty when it parses. */
+  problems: PluginJsonProblem[]
+}
+
+export interface FileEntry {
+  path: string
+  kind: 'file' | 'directory'
+  /** Bytes, for files. */
+  size: number
+}
+
+/** A content hash of a file as stored; lets the UI detect changes made outside the studio. */
+export type FileVersion = string
+
+export interface FileContent {
+  path: string
+  /** UTF-8 text. */
+  content: string
+  version: FileVersion
+}
+
+export interface WriteFileOptions {
+  /**
+   * The version the editor started from. When the file on disk has changed since (someone edited it
+   * outside the studio), the write is refused with an error named `FileConflictError` and nothing is
+   * written — the UI asks before overwriting. Omit it to overwrite unconditionally.
+   */
+  expectedVersion?: FileVersion | null
+}
+
+// ── Templates ────────────────────────────────────────────────────────────────────────────────────
+
+export type TemplateId = 'enrichment' | 'filter' | 'exporter' | 'scheduled'
+export type PluginLanguage = 'ts' | 'js'
+
+export interface TemplateInfo {
+  id: TemplateId
+  title: string
+  description: string
+  languages: PluginLanguage[]
+}
+
+export interface CreatePluginRequest {
+  /** The plugin's display name, written to plugin.json. */
+  name: string
+  template: TemplateId
+  language: PluginLanguage
+  /** Workspace-relative folder to create; defaults to a slug of `name`. Must not exist yet. */
+  folder?: string
+}
+
+// ── Events ───────────────────────────────────────────────────────────────────────────────────────
+
+export interface EventFileInfo {
+  /** Opaque id to pass to readEventFile, e.g. `sample:pageview.json` or `workspace:events/mine.json`. */
+  id: string
+  /** `sample`: shipped with the studio (read-only); `workspace`: files in the workspace's `events/` folder. */
+  source: 'sample' | 'workspace'
+  /** File name without folder, for display. */
+  name: string
+  /** Workspace-relative path for `workspace` files (editable with writeFile); null for samples. */
+  path: string | null
+}
+
+export interface EventFile {
+  info: EventFileInfo
+  /** A JSON array, one JSON event or JSON Lines, parsed. */
+  events: PluginEvent[]
+}
+
+// ── Run ──────────────────────────────────────────────────────────────────────────────────────────
+
+export interface LoadPluginsRequest {
+  /** Plugin ids in pipeline order. Config values and settings come from the workspace. */
+  plugins: string[]
+}
+
+export interface LoadOutcome {
+  /** The plugins loaded, in order. */
+  plugins: string[]
+  /** One entry per plugin: load/compile/setupPlugin errors and the logs written meanwhile. */
+  setup: PluginLoadResult[]
+}
+
+export interface RunEventsRequest {
+  /** Plugin ids in pipeline order. */
+  plugins: string[]
+  /** Events to run, in order (one event for "Step", a whole file for "Run all"). */
+  events: PluginEvent[]
+}
+
+export interface RunOutcome {
+  /**
+   * True when the pipeline was (re)loaded for this run: the first run, a different plugin list, or a
+   * change since the last load (a saved or outside-edited file in a loaded plugin, config, settings).
+   */
+  reloaded: boolean
+  /** The setup results of the pipeline that ran (from this run's load, or the last one). */
+  setup: PluginLoadResult[]
+  /** One result per input event, in order. */
+  results: EventResult[]
+}
+
+// ── Settings and config ──────────────────────────────────────────────────────────────────────────
+
+export type NetworkPolicy =
+  | { mode: 'allow-all' }
+  | { mode: 'deny-all' }
+  /** Hostnames (exact, or `*.example.com` for subdomains) that plugins may fetch. */
+  | { mode: 'allow-list'; hosts: string[] }
+
+/** Per workspace, stored in `<workspace>/.plugin-studio/settings.json`. */
+export interface StudioSettings {
+  runtime: {
+    /** Per plugin call; PostHog's task timeout is 30000. 100..600000. */
+    timeoutMs: number
+    /** Per isolate. 8..4096. */
+    memoryMb: number
+  }
+  /** A real Redis for meta.cache (`redis://` or `rediss://`); null = the embedded in-memory cache. */
+  redisUrl: string | null
+  /** What meta.fetch / fetch may reach. */
+  network: NetworkPolicy
+}
+
+/** A partial update: only the given top-level sections change; `runtime` may be partial too. */
+export interface SettingsPatch {
+  runtime?: Partial<StudioSettings['runtime']>
+  redisUrl?: string | null
+  network?: NetworkPolicy
+}
+
+export interface PluginConfigState {
+  plugin: string
+  /** Values of non-secret fields, as strings (PostHog passes strings). Unset keys are absent. */
+  values: Record<string, string>
+  /**
+   * Keys of secret fields (plugin.json `secret: true`) that have a value. Secret values never travel
+   * back to the UI and are never written to workspace files; for now they live in the backend's
+   * memory for the session only (the OS keychain store comes with main/services/secrets).
+   */
+  secretsSet: string[]
+}
+
+/**
+ * Values to store for one plugin: a string sets a key, null clears it. Keys not mentioned keep their
+ * value. Attachment fields take the workspace-relative path of the file to attach.
+ */
+export type ConfigPatch = Record<string, string | null>
+
+// ── The methods ──────────────────────────────────────────────────────────────────────────────────
+
+export type StudioMethods = {
+  /** The open workspace. */
+  workspaceInfo(): Promise<WorkspaceInfo>
+  /** Folders holding a plugin.json (not inside node_modules or dot-folders), sorted by id. */
+  listPlugins(): Promise<PluginSummary[]>
+  /** Every file and folder of one plugin (node_modules and dot-folders left out), sorted by path. */
+  listFiles(plugin: string): Promise<FileEntry[]>
+  readFile(path: string): Promise<FileContent>
+  /** Atomic: a temp file in the same folder, then a rename; the old content stays if anything fails. */
+  writeFile(path: string, content: string, options?: WriteFileOptions): Promise<FileContent>
+  /** Creates a file (and missing parent folders); fails when it exists. */
+  createFile(path: string, content?: string): Promise<FileContent>
+  /** Renames or moves a file or folder within the workspace; fails when the target exists. */
+  renameFile(from: string, to: string): Promise<void>
+  /** Deletes a file, or a folder with everything in it. */
+  deleteFile(path: string): Promise<void>
+  listTemplates(): Promise<TemplateInfo[]>
+  /** Writes a new plugin folder from a template (plugin.json, entry, README.md, test, package.json). */
+  createPlugin(request: CreatePluginRequest): Promise<PluginSummary>
+  /** Sample event files shipped with the studio, then the workspace's `events/*.json|*.jsonl`. */
+  listEventFiles(): Promise<EventFileInfo[]>
+  readEventFile(id: string): Promise<EventFile>
+  /** Loads (replacing whatever was loaded) and sets up the pipeline; returns the setup results. */
+  loadPlugins(request: LoadPluginsRequest): Promise<LoadOutcome>
+  /** Runs events through the pipeline, (re)loading it first when needed (see RunOutcome.reloaded). */
+  runEvents(request: RunEventsRequest): Promise<RunOutcome>
+  /** Runs teardownPlugin and disposes the pipeline. */
+  unloadPlugins(): Promise<TeardownResult>
+  getSettings(): Promise<StudioSettings>
+  /** Validates and stores; errors name the field and the problem. Returns the stored settings. */
+  updateSettings(patch: SettingsPatch): Promise<StudioSettings>
+  getConfig(plugin: string): Promise<PluginConfigState>
+  setConfig(plugin: string, patch: ConfigPatch): Promise<PluginConfigState>
+}
+
+// ── The events ───────────────────────────────────────────────────────────────────────────────────
+
+export interface FileChange {
+  path: string
+  kind: 'created' | 'changed' | 'deleted'
+  /** The new version; null when deleted or when it is a folder. */
+  version: FileVersion | null
+  /** The plugin the path belongs to, if any. */
+  plugin: string | null
+}
+
+/** Commands the desktop menu (and its shortcuts) sends to the UI; browser mode binds the keys itself. */
+export type StudioCommand = 'save' | 'run' | 'step' | 'runAll' | 'reset' | 'newPlugin' | 'publish' | 'openSettings'
+
+export type StudioEvents = {
+  /** Files changed on disk by something other than this studio (debounced, one event per path). */
+  fileChanged: FileChange
+  /** A different workspace was opened (desktop: File ▸ Open Folder); reload everything. */
+  workspaceChanged: WorkspaceInfo
+  /** Settings changed (through updateSettings or by editing settings.json). */
+  settingsChanged: StudioSettings
+  /** A log line from the runtime while work happens (the same lines also come back in results). */
+  runtimeLog: LogEntry
+  /** A cache/storage change a plugin made. */
+  runtimeStateOp: StateOp & { plugin: string }
+  /** The runtime process died; `lost` names the work that was in flight. The next run restarts it. */
+  runtimeCrashed: { message: string; lost: string[] }
+  /** A fresh runtime process is up (after a crash); the pipeline is reloaded on the next run. */
+  runtimeRestarted: { at: number }
+  /** A menu command or shortcut from the desktop shell. */
+  command: { command: StudioCommand }
+}
+
+// ── The Electron bridge ──────────────────────────────────────────────────────────────────────────
+
+/** What one invoke returns across the preload: a result or a serialized error, never a thrown Error. */
+export type StudioInvokeResult = { result: unknown } | { error: SerializedError }
+
+/** `window.studio` in the desktop app: the whole surface the preload exposes, and nothing more. */
+export interface StudioBridge {
+  /** Calls one studio method (only STUDIO_METHODS are served). */
+  invoke(method: string, params: unknown[]): Promise<StudioInvokeResult>
+  /** Receives every studio event; returns an unsubscribe function. */
+  on(listener: (name: string, payload: unknown) => void): () => void
+}

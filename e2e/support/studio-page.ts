@@ -1,0 +1,92 @@
+// A page object for the studio: finds things by the accessible names of DESIGN.md §6.
+import type { Locator, Page } from 'playwright-core'
+
+export type RegionName = 'Files' | 'Editor' | 'Configuration' | 'Debugger' | 'Output'
+
+export class StudioPage {
+  constructor(readonly page: Page) {}
+
+  region(name: RegionName): Locator {
+    return this.page.getByRole('region', { name, exact: true })
+  }
+
+  button(name: string, within?: Locator): Locator {
+    return (within ?? this.page).getByRole('button', { name, exact: true })
+  }
+
+  /** Opens the studio and waits until a file is showing in the editor. */
+  async open(url: string): Promise<void> {
+    await this.page.goto(url)
+    await this.region('Editor').locator('.monaco-editor .view-lines').waitFor()
+    await this.page.getByRole('tab', { selected: true }).waitFor()
+  }
+
+  get editor(): Locator {
+    return this.region('Editor').locator('.monaco-editor').first()
+  }
+
+  activeTab(): Locator {
+    return this.page.getByRole('tab', { selected: true })
+  }
+
+  /** Waits until the tab of `fileName` is the selected one. */
+  async waitForActiveFile(fileName: string): Promise<void> {
+    await this.page.getByRole('tab', { selected: true, name: fileName }).waitFor()
+  }
+
+  /** Clicks a plugin (by its display name) in the Files pane. */
+  async selectPlugin(name: string): Promise<void> {
+    await this.button(name, this.region('Files')).click()
+  }
+
+  async openFile(fileName: string): Promise<void> {
+    await this.button(fileName, this.region('Files')).first().click()
+    await this.waitForActiveFile(fileName)
+  }
+
+  /** Replaces the whole text of the file in the editor, as a paste would (no auto-closing brackets). */
+  async replaceText(text: string): Promise<void> {
+    await this.editor.locator('.view-lines').click()
+    await this.page.keyboard.press('ControlOrMeta+A')
+    await this.page.keyboard.press('Delete')
+    await this.page.keyboard.insertText(text)
+  }
+
+  /** The editor's visible text, lines joined with \n (Monaco renders spaces as U+00A0). */
+  async visibleText(): Promise<string> {
+    const lines = await this.editor.locator('.view-lines .view-line').evaluateAll((nodes) =>
+      nodes
+        .map((node) => ({ top: parseFloat((node as HTMLElement).style.top) || 0, text: node.textContent ?? '' }))
+        .sort((a, b) => a.top - b.top)
+        .map((line) => line.text),
+    )
+    return lines.join('\n').replace(/\u00a0/g, ' ')
+  }
+
+  /** The line number the cursor is on. */
+  async cursorLine(): Promise<number> {
+    const text = await this.editor.locator('.line-numbers.active-line-number').first().textContent()
+    return Number(text)
+  }
+
+  async save(): Promise<void> {
+    await this.page.keyboard.press('ControlOrMeta+S')
+  }
+
+  output(): Locator {
+    return this.region('Output')
+  }
+
+  /** The verdict of the shown run ("Processed", "Dropped…", "Error…"). */
+  verdict(): Locator {
+    return this.output().getByTestId('run-verdict')
+  }
+
+  diffRow(property: string): Locator {
+    return this.output().getByRole('row').filter({ has: this.page.getByRole('rowheader', { name: property }) })
+  }
+
+  errorMarkers(): Locator {
+    return this.editor.locator('.squiggly-error')
+  }
+}

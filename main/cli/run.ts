@@ -1,0 +1,161 @@
+// `plugin-studio run`: load plugin folders as one pipeline in the real runtime process, push the
+// events through, report (DESIGN.md §5). Bad input fails before the runtime starts.
+import { relative } from 'node:path'
+import type { PluginEvent } from '../../common/plugin/event.ts'
+import type { EventResult, LoadRequest, PluginSpec } from '../../common/protocol/runtime.ts'
+import { formatEventsProblem } from '../services/events/parse-events.ts'
+import { readEventsFile } from '../services/events/read-events-file.ts'
+import type { Runner } from '../services/runner/runner.ts'
+import { EXIT, InputError, parseCommandArgs, positiveInteger } from './cli-error.ts'
+import { jsonReport } from './json-report.ts'
+import { readPluginFolders } from './plugin-folders.ts'
+import { parseAssignment, readAttachment, readConfigFile } from './plugin-settings.ts'
+import type { RunOutcome } from './run-outcome.ts'
+import { createMasker, secretValues } from './secret-mask.ts'
+import { textReport } from './text-report.ts'
+
+export const DEFAULT_TIMEOUT_MS = 30_000
+export const DEFAULT_MEMORY_MB = 128
+/** Events per processEvents call: big enough to amortise the process boundary, small enough to stream. */
+const BATCH = 100
+
+export const RUN_HELP = `Usage: plugin-studio run <plugin-dir>... --events <file> [options]
+
+Runs PostHog plugins on events in the real plugin runtime (one isolate per plugin, as PostHog's
+plugin-server would) and reports what each event became. Several plugin folders form one pipeline,
+in the order given.
+
+Options:
+  --events <file>            Events: a JSON array, one JSON event, or JSON Lines ("-" reads stdin).
+  --config [N:]KEY=VALUE     A config value for plugin N (1-based; default 1). Repeatable.
+                             Values are strings, as PostHog passes them; keys left unset get their
+                             plugin.json default.
+  --config-file <file>       Config values as JSON: {"KEY": "value"} for plugin 1, or
+                             {"1": {"KEY": "value"}, "2": {...}} per plugin. Numbers and booleans are
+                             written as strings. --config values win over the file.
+  --attachment [N:]KEY=PATH  A file for an attachment field of plugin N. Repeatable.
+  --timeout-ms <n>           Time limit per plugin call (default ${DEFAULT_TIMEOUT_MS}, PostHog's task timeout).
+  --memory-mb <n>            Memory limit per plugin isolate (default ${DEFAULT_MEMORY_MB}).
+  --json                     Print one JSON object:
+                             {"setup":[{"plugin","error","logs"}],
+                              "results":[{"input","output","error","logs","droppedBy","stages"}], ...}
+                             one result per event, in order; "output" is null when dropped.
+  -h, --help                 Show this help.
+
+Values of config fields marked "secret" in plugin.json are masked in everything printed
+(event data in --json is left as the plugins produced it).
+
+Exit status: 0 when the run completed (plugin errors are results), 1 when the runtime failed,
+2 on bad input (a missing plugin folder or plugin.json, malformed events, an unknown option,
+an unreadable attachment, a plugin number N that does not exist).
+
+Example:
+  plugin-studio run ./my-plugin --events sample-events/web-pageview-with-utm.json --config apiKey=abc
+`
+
+const OPTIONS = {
+  events: { type: 'string' },
+  config: { type: 'string', multiple: true },
+  'config-file': { type: 'string' },
+  attachment: { type: 'string', multiple: true },
+  'timeout-ms': { type: 'string' },
+  'memory-mb': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('run', argv, OPTIONS)
+  if (values.help) {
+    process.stdout.write(RUN_HELP)
+    return EXIT.ok
+  }
+  if (positionals.length === 0) throw new InputError('no plugin folder given (plugin-studio run <plugin-dir>... --events <file>)')
+  if (!values.events) throw new InputError('--events <file> is required (a JSON array, one JSON event, or JSON Lines)')
+  const timeoutMs = positiveInteger('--timeout-ms', values['timeout-ms'], DEFAULT_TIMEOUT_MS)
+  const memoryMb = positiveInteger('--memory-mb', values['memory-mb'], DEFAULT_MEMORY_MB)
+
+  const folders = readPluginFolders(positionals)
+  const configs: Record<string, string>[] = values['config-file'] ? readConfigFile(values['config-file'], folders.length) : folders.map(() => ({}))
+  for (const text of values.config ?? []) {
+    const { index, key, value } = parseAssignment('--config', text, folders.length)
+    configs[index - 1][key] = value
+  }
+  const attachments: PluginSpec['attachments'][] = folders.map(() => ({}))
+  for (const text of values.attachment ?? []) {
+    const { index, key, attachment } = readAttachment(text, folders.length)
+    attachments[index - 1][key] = attachment
+  }
+  warnAboutUnknownFields(folders, configs, attachments)
+
+  const parsed = await readEventsFile(values.events)
+  if (!parsed.ok) throw new InputError(formatEventsProblem(parsed.problem))
+  const events = parsed.events
+
+  const plugins: PluginSpec[] = folders.map((f, i) => ({ id: f.id, dir: f.dir, config: configs[i], attachments: attachments[i] }))
+  const mask = createMasker(folders.flatMap((f, i) => secretValues(f.json.config, configs[i])))
+  const teamId = typeof events[0].team_id === 'number' ? events[0].team_id : 1
+  const request: LoadRequest = { plugins, options: { timeoutMs, memoryMb, teamId } }
+
+  const crashes: RunOutcome['crashes'] = []
+  const started = performance.now()
+  let runner: Runner
+  try {
+    // Loaded only now: bad input is reported without paying for the runtime's modules.
+    const { Runner } = await import('../services/runner/runner.ts')
+    runner = await Runner.start({ onCrash: (info) => crashes.push(info) })
+  } catch (error) {
+    return runtimeFailed('could not start the plugin runtime', error, mask)
+  }
+  try {
+    const { setup } = await runner.load(request)
+    const results: EventResult[] = []
+    for (let i = 0; i < events.length; i += BATCH) results.push(...(await runner.processEvents(events.slice(i, i + BATCH) as PluginEvent[])))
+    if (results.length !== events.length) throw new Error(`the runtime returned ${results.length} results for ${events.length} events`)
+    const { teardown } = await runner.unload()
+    const outcome: RunOutcome = {
+      plugins: folders.map((f, i) => ({ ...f, config: configs[i], attachments: Object.keys(attachments[i]) })),
+      eventsFile: values.events,
+      events,
+      setup,
+      results,
+      teardown,
+      crashes,
+      durationMs: performance.now() - started,
+      mask,
+    }
+    process.stdout.write(values.json ? `${jsonReport(outcome)}\n` : textReport(outcome, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR))
+    for (const crash of crashes) process.stderr.write(`plugin-studio run: the runtime process crashed and was restarted: ${mask(crash.message)}\n`)
+    return crashes.length ? EXIT.failed : EXIT.ok
+  } catch (error) {
+    return runtimeFailed('the plugin runtime failed', error, mask)
+  } finally {
+    await runner.close().catch(() => {})
+  }
+}
+
+function runtimeFailed(what: string, error: unknown, mask: (t: string) => string): number {
+  const message = error instanceof Error ? error.message : String(error)
+  process.stderr.write(`plugin-studio run: ${what}: ${mask(message).replace(/\s+/g, ' ')}\n`)
+  return EXIT.failed
+}
+
+/** A typo in a key is the usual reason a plugin "ignores" its config: say so, without failing. */
+function warnAboutUnknownFields(
+  folders: ReturnType<typeof readPluginFolders>,
+  configs: Record<string, string>[],
+  attachments: PluginSpec['attachments'][],
+): void {
+  folders.forEach((folder, i) => {
+    const fields = new Map(folder.json.config.filter((f) => f.key).map((f) => [f.key as string, f]))
+    const file = relative(process.cwd(), folder.dir) || '.'
+    for (const key of Object.keys(configs[i])) {
+      if (!fields.has(key)) process.stderr.write(`plugin-studio run: warning: ${file}/plugin.json has no config field "${key}" (plugin ${i + 1})\n`)
+      else if (fields.get(key)?.type === 'attachment') process.stderr.write(`plugin-studio run: warning: "${key}" of plugin ${i + 1} is an attachment field; pass it with --attachment\n`)
+    }
+    for (const key of Object.keys(attachments[i])) {
+      const field = fields.get(key)
+      if (!field || field.type !== 'attachment') process.stderr.write(`plugin-studio run: warning: ${file}/plugin.json has no attachment field "${key}" (plugin ${i + 1})\n`)
+    }
+  })
+}

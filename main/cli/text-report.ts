@@ -1,0 +1,123 @@
+// `run` without --json: a per-event summary for people — what each event became (a property-level
+// diff), who dropped it, what the plugins logged and threw. Colour only on a terminal.
+import { styleText } from 'node:util'
+import type { LogEntry, PluginEvent } from '../../common/plugin/event.ts'
+import type { SerializedError } from '../../common/rpc/messages.ts'
+import type { EventResult } from '../../common/protocol/runtime.ts'
+import { diffEvents, type PropertyChange } from './property-diff.ts'
+import type { RunOutcome } from './run-outcome.ts'
+import { MASK } from './secret-mask.ts'
+
+type Style = Parameters<typeof styleText>[0]
+
+export function textReport(run: RunOutcome, colour: boolean): string {
+  const paint = (style: Style, text: string) => (colour ? styleText(style, text, { validateStream: false }) : text)
+  const { mask } = run
+  const lines: string[] = []
+  const secretKeys = new Map(run.plugins.map((p) => [p.id, new Set(p.json.config.filter((f) => f.secret && f.key).map((f) => f.key as string))]))
+
+  lines.push(paint('bold', `Pipeline (${run.plugins.length} plugin${run.plugins.length === 1 ? '' : 's'}, in order)`))
+  run.plugins.forEach((plugin, i) => {
+    const setup = run.setup.find((s) => s.plugin === plugin.id)
+    const ok = !setup?.error
+    const mark = ok ? paint('green', '✓') : paint('red', '✗')
+    const name = plugin.json.name && plugin.json.name !== plugin.id ? ` ${paint('dim', `(${plugin.json.name})`)}` : ''
+    lines.push(`  ${i + 1}. ${mark} ${paint('bold', plugin.id)}${name}  ${paint('dim', plugin.given)}`)
+    const config = Object.entries(plugin.config).map(([k, v]) => `${k}=${secretKeys.get(plugin.id)?.has(k) ? MASK : short(mask(v), 40)}`)
+    if (config.length) lines.push(`       ${paint('dim', 'config:')} ${config.join(', ')}`)
+    if (plugin.attachments.length) lines.push(`       ${paint('dim', 'attachments:')} ${plugin.attachments.join(', ')}`)
+    if (setup?.error) lines.push(`       ${paint('red', `setup failed: ${mask(setup.error)}`)}${where(setup.errorDetail, paint)}`)
+    for (const log of setup?.logs ?? []) lines.push(`       ${logLine(log, mask, paint)}`)
+  })
+
+  const counts = { changed: 0, dropped: 0, unchanged: 0, errors: 0 }
+  run.results.forEach((result, i) => {
+    const input = run.events[i]
+    lines.push('')
+    lines.push(`${paint('bold', `Event ${i + 1}/${run.results.length}`)} ${paint(['bold', 'cyan'], input.event)}${paint('dim', identity(input))}`)
+    if (result.output === null) {
+      counts.dropped++
+      lines.push(`  ${paint('magenta', `dropped by ${result.droppedBy ?? 'a plugin'}`)}`)
+    } else {
+      const changes = diffEvents(input, result.output)
+      if (changes.length === 0) {
+        counts.unchanged++
+        lines.push(`  ${paint('dim', 'unchanged')}`)
+      } else counts.changed++
+      for (const change of changes) lines.push(`  ${changeLine(change, mask, paint)}`)
+    }
+    for (const log of result.logs) lines.push(`  ${logLine(log, mask, paint)}`)
+    const errors = stageErrors(result)
+    if (errors.length) counts.errors++
+    for (const { plugin, method, error, detail } of errors) {
+      if (result.logs.some((log) => log.level === 'error' && log.message.includes(error))) continue
+      lines.push(`  ${paint('red', `✗ ${plugin} ${method}: ${mask(error)}`)}${where(detail, paint)}`)
+    }
+  })
+
+  for (const t of run.teardown) {
+    if (!t.error && t.logs.length === 0) continue
+    lines.push('')
+    lines.push(`${paint('bold', 'Teardown')} ${t.plugin}${t.error ? ` ${paint('red', `failed: ${mask(t.error)}`)}` : ''}`)
+    for (const log of t.logs) lines.push(`  ${logLine(log, mask, paint)}`)
+  }
+  for (const crash of run.crashes) {
+    lines.push('')
+    lines.push(paint('red', `The runtime process crashed and was restarted: ${mask(crash.message)}${crash.lost.length ? ` (lost: ${crash.lost.join(', ')})` : ''}`))
+  }
+
+  const setupErrors = run.setup.filter((s) => s.error).length
+  lines.push('')
+  lines.push(
+    paint(
+      'bold',
+      `${run.results.length} event${run.results.length === 1 ? '' : 's'}: ${counts.changed} changed, ${counts.unchanged} unchanged, ${counts.dropped} dropped, ` +
+        `${counts.errors} with errors${setupErrors ? `, ${setupErrors} setup failure${setupErrors === 1 ? '' : 's'}` : ''} · ${Math.round(run.durationMs)} ms`,
+    ),
+  )
+  return lines.join('\n') + '\n'
+}
+
+type Paint = (style: Style, text: string) => string
+
+function identity(event: PluginEvent): string {
+  const parts = []
+  if (typeof event.uuid === 'string') parts.push(`uuid ${event.uuid}`)
+  if (typeof event.distinct_id === 'string') parts.push(`distinct_id ${short(event.distinct_id, 40)}`)
+  return parts.length ? `  ${parts.join(' · ')}` : ''
+}
+
+function changeLine(change: PropertyChange, mask: (t: string) => string, paint: Paint): string {
+  if (change.kind === 'added') return paint('green', `+ ${change.path}: ${value(change.after, mask)}`)
+  if (change.kind === 'removed') return paint('red', `- ${change.path}: ${value(change.before, mask)}`)
+  return paint('yellow', `~ ${change.path}: ${value(change.before, mask)} → ${value(change.after, mask)}`)
+}
+
+const LEVEL_STYLE: Record<LogEntry['level'], Style> = { debug: 'dim', log: 'reset', info: 'blue', warn: 'yellow', error: 'red' }
+
+function logLine(log: LogEntry, mask: (t: string) => string, paint: Paint): string {
+  const who = log.plugin ? `${log.plugin}: ` : ''
+  return paint(LEVEL_STYLE[log.level] ?? 'reset', `[${log.level}] ${who}${mask(log.message)}`)
+}
+
+function stageErrors(result: EventResult): { plugin: string; method: string; error: string; detail?: SerializedError }[] {
+  const errors: { plugin: string; method: string; error: string; detail?: SerializedError }[] = result.stages
+    .filter((s) => s.error !== null)
+    .map((s) => ({ plugin: s.plugin, method: s.method, error: s.error as string, detail: s.errorDetail }))
+  if (errors.length === 0 && result.error) errors.push({ plugin: 'pipeline', method: 'error', error: result.error, detail: undefined })
+  return errors
+}
+
+/** The first stack frame, which the runtime's source maps point at the plugin's own line. */
+function where(detail: SerializedError | undefined, paint: Paint): string {
+  const frame = detail?.stack?.split('\n').find((line) => /^\s+at /.test(line))
+  return frame ? ` ${paint('dim', frame.trim())}` : ''
+}
+
+function value(v: unknown, mask: (t: string) => string): string {
+  return short(mask(v === undefined ? 'undefined' : JSON.stringify(v)), 80)
+}
+
+function short(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}

@@ -1,0 +1,24 @@
+// Reads an event file from disk (or standard input for `-`) and parses it; unreadable files become
+// problems like malformed ones, so callers report both the same way.
+import { readFile } from 'node:fs/promises'
+import { text } from 'node:stream/consumers'
+import { parseEventsText, type EventsParse } from './parse-events.ts'
+
+export async function readEventsFile(path: string): Promise<EventsParse> {
+  let body: string
+  try {
+    body = path === '-' ? await text(process.stdin) : await readFile(path, 'utf8')
+  } catch (error) {
+    return { ok: false, problem: { file: path, message: describeReadError(error) } }
+  }
+  return parseEventsText(body, path === '-' ? 'standard input' : path)
+}
+
+/** A one-line reason for a failed read, without Node's stack or syscall noise. */
+export function describeReadError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'ENOENT') return 'no such file'
+  if (code === 'EISDIR') return 'is a directory, not a file'
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied'
+  return `cannot read: ${error instanceof Error ? error.message : String(error)}`
+}

@@ -1,0 +1,152 @@
+// The studio's one pipeline in the runtime process: which plugins are loaded, whether that load is
+// stale, and the runtime process itself (started on first use, started again after a crash).
+// Calls are serialised: a load never overlaps a run.
+import type { PluginEvent } from '../../common/plugin/event.ts'
+import type { EventResult, LoadRequest, LoadResult, PluginLoadResult, RuntimeEvents, TeardownResult } from '../../common/protocol/runtime.ts'
+import type { LoadOutcome, RunOutcome, StudioEvents } from '../../common/protocol/studio.ts'
+
+/** What the studio needs of main/services/runner's Runner. */
+export interface PipelineRunner {
+  load(request: LoadRequest): Promise<LoadResult>
+  processEvents(events: PluginEvent[]): Promise<EventResult[]>
+  unload(): Promise<TeardownResult>
+  on<K extends keyof RuntimeEvents>(name: K, listener: (payload: RuntimeEvents[K]) => void): () => void
+  close(): Promise<void>
+}
+
+export type CrashInfo = { message: string; lost: string[] }
+export type StartRunner = (onCrash: (info: CrashInfo) => void) => Promise<PipelineRunner>
+type Emit = <K extends keyof StudioEvents>(name: K, payload: StudioEvents[K]) => void
+
+/** At most this many events per run request (a pasted file of a million events is a mistake). */
+export const MAX_EVENTS_PER_RUN = 10_000
+
+export class PipelineSession {
+  private readonly startRunner: StartRunner
+  private readonly buildLoad: (plugins: string[]) => Promise<LoadRequest>
+  private readonly emit: Emit
+  private runner: PipelineRunner | null = null
+  private starting: Promise<PipelineRunner> | null = null
+  private crashed = false
+  private loaded: { plugins: string[]; setup: PluginLoadResult[] } | null = null
+  private stale = false
+  private queue: Promise<unknown> = Promise.resolve()
+  private closed = false
+
+  constructor(options: { startRunner: StartRunner; buildLoad: (plugins: string[]) => Promise<LoadRequest>; emit: Emit }) {
+    this.startRunner = options.startRunner
+    this.buildLoad = options.buildLoad
+    this.emit = options.emit
+  }
+
+  /** The loaded pipeline no longer matches the files/config/settings (`plugin` null: whatever is loaded). */
+  markStale(plugin: string | null): void {
+    if (this.loaded && (plugin === null || this.loaded.plugins.includes(plugin))) this.stale = true
+  }
+
+  get loadedPlugins(): string[] {
+    return this.loaded ? [...this.loaded.plugins] : []
+  }
+
+  load(plugins: string[]): Promise<LoadOutcome> {
+    return this.exclusive(async () => {
+      const setup = await this.loadNow(checkPlugins(plugins))
+      return { plugins: [...plugins], setup }
+    })
+  }
+
+  run(plugins: string[], events: PluginEvent[]): Promise<RunOutcome> {
+    return this.exclusive(async () => {
+      const ids = checkPlugins(plugins)
+      if (!Array.isArray(events)) throw new Error('events must be a list of events')
+      if (events.length > MAX_EVENTS_PER_RUN) throw new Error(`At most ${MAX_EVENTS_PER_RUN} events per run, got ${events.length}`)
+      events.forEach((event, i) => {
+        if (!event || typeof event !== 'object' || Array.isArray(event) || typeof event.event !== 'string') throw new Error(`Event ${i + 1} is not an event object with an "event" name`)
+      })
+      let reloaded = false
+      if (!this.loaded || this.stale || !sameList(this.loaded.plugins, ids)) {
+        await this.loadNow(ids)
+        reloaded = true
+      }
+      const runner = await this.ensureRunner()
+      const results = await runner.processEvents(events)
+      return { reloaded, setup: this.loaded?.setup ?? [], results }
+    })
+  }
+
+  unload(): Promise<TeardownResult> {
+    return this.exclusive(async () => {
+      if (!this.runner || !this.loaded) {
+        this.loaded = null
+        return { teardown: [] }
+      }
+      const result = await this.runner.unload()
+      this.loaded = null
+      return result
+    })
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    const runner = this.runner ?? (await this.starting?.catch(() => null)) ?? null
+    this.runner = null
+    this.loaded = null
+    await runner?.close()
+  }
+
+  private async loadNow(plugins: string[]): Promise<PluginLoadResult[]> {
+    const request = await this.buildLoad(plugins)
+    const runner = await this.ensureRunner()
+    // Until this load succeeds, nothing counts as loaded.
+    this.loaded = null
+    const result = await runner.load(request)
+    this.loaded = { plugins: [...plugins], setup: result.setup }
+    this.stale = false
+    return result.setup
+  }
+
+  private async ensureRunner(): Promise<PipelineRunner> {
+    if (this.closed) throw new Error('The studio is shutting down')
+    if (this.runner) return this.runner
+    const holder: { runner?: PipelineRunner } = {}
+    this.starting ??= this.startRunner((info) => this.onCrash(holder.runner, info)).finally(() => (this.starting = null))
+    const runner = await this.starting
+    holder.runner = runner
+    this.runner = runner
+    runner.on('log', (entry) => this.emit('runtimeLog', entry))
+    runner.on('stateOp', (op) => this.emit('runtimeStateOp', op))
+    if (this.crashed) {
+      this.crashed = false
+      this.emit('runtimeRestarted', { at: Date.now() })
+    }
+    return runner
+  }
+
+  private onCrash(runner: PipelineRunner | undefined, info: CrashInfo): void {
+    // The next call starts a fresh runtime and reloads the pipeline.
+    if (runner && this.runner !== runner) return
+    const dead = this.runner
+    this.runner = null
+    this.loaded = null
+    this.crashed = true
+    void dead?.close().catch(() => {})
+    this.emit('runtimeCrashed', { message: info.message, lost: info.lost })
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work)
+    this.queue = next.catch(() => {})
+    return next
+  }
+}
+
+function checkPlugins(plugins: unknown): string[] {
+  if (!Array.isArray(plugins) || plugins.length === 0) throw new Error('Choose at least one plugin to run')
+  if (plugins.some((p) => typeof p !== 'string')) throw new Error('Plugins are given by their ids (strings)')
+  if (new Set(plugins).size !== plugins.length) throw new Error('A plugin appears twice in the pipeline')
+  return plugins as string[]
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i])
+}

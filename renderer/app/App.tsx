@@ -1,0 +1,81 @@
+// The studio window: toolbar, the five panes with resizable dividers, status bar and dialogs.
+import { useEffect } from 'react'
+import type { ComponentType } from 'react'
+import { useStore } from '../state/store.ts'
+import { store } from '../state/studio-state.ts'
+import { commandForKey, runCommand } from '../state/commands.ts'
+import { layout } from '../layout/layout-store.ts'
+import { Splitter } from '../layout/Splitter.tsx'
+import { Toolbar } from './Toolbar.tsx'
+import { StatusBar } from './StatusBar.tsx'
+import { FilesPane } from '../files/FilesPane.tsx'
+import { NewPluginDialog } from '../files/NewPluginDialog.tsx'
+import { EditorPane } from '../editor/EditorPane.tsx'
+import { OutputPane } from '../output/OutputPane.tsx'
+import { ConfigurationPane } from '../configuration/ConfigurationPane.tsx'
+import { DebuggerPane } from '../debugger/DebuggerPane.tsx'
+import { SettingsDialog } from '../settings/SettingsDialog.tsx'
+
+const publishDialogs = import.meta.glob<{ PublishDialog: ComponentType<{ pluginId: string; onClose(): void }> }>('../publish/PublishDialog.tsx', { eager: true })
+const PublishDialog = Object.values(publishDialogs)[0]?.PublishDialog
+
+export function App() {
+  const connection = useStore(store, (s) => s.connection)
+  const dialog = useStore(store, (s) => s.dialog)
+  const plugin = useStore(store, (s) => s.selectedPlugin)
+  const sizes = useStore(layout, (s) => s)
+
+  useEffect(() => {
+    // Capture phase: before Monaco or the browser (F5 would reload the page, Ctrl+S save it).
+    const onKey = (event: KeyboardEvent) => {
+      const command = commandForKey(event)
+      if (!command) return
+      event.preventDefault()
+      event.stopPropagation()
+      if (store.get().dialog) return
+      runCommand(command, 'key')
+    }
+    window.addEventListener('keydown', onKey, true)
+    return () => window.removeEventListener('keydown', onKey, true)
+  }, [])
+
+  if (connection.status === 'failed') {
+    return (
+      <main className="fatal">
+        <h1>Plugin Studio could not connect</h1>
+        <p>{connection.message}</p>
+        <p>Open the address that <code>plugin-studio serve</code> printed: it carries this launch’s access token.</p>
+      </main>
+    )
+  }
+
+  return (
+    <div className="app">
+      <Toolbar />
+      {connection.status === 'closed' && (
+        <div className="banner error" role="alert">
+          Lost the connection to the studio: {connection.message}. Restart it and reload this page.
+        </div>
+      )}
+      <div className="workbench" style={{ gridTemplateColumns: `${sizes.filesWidth}px 5px minmax(280px, 1fr) 5px ${sizes.sideWidth}px` }}>
+        <FilesPane />
+        <Splitter size="filesWidth" orientation="vertical" direction={1} label="Resize Files" />
+        <div className="column" style={{ gridTemplateRows: `minmax(120px, 1fr) 5px ${sizes.outputHeight}px` }}>
+          <EditorPane />
+          <Splitter size="outputHeight" orientation="horizontal" direction={-1} label="Resize Output" />
+          <OutputPane />
+        </div>
+        <Splitter size="sideWidth" orientation="vertical" direction={-1} label="Resize side panes" />
+        <div className="column" style={{ gridTemplateRows: `${sizes.configHeight}px 5px minmax(120px, 1fr)` }}>
+          <ConfigurationPane />
+          <Splitter size="configHeight" orientation="horizontal" direction={1} label="Resize Configuration" />
+          <DebuggerPane />
+        </div>
+      </div>
+      <StatusBar />
+      {dialog === 'newPlugin' && <NewPluginDialog />}
+      {dialog === 'settings' && <SettingsDialog />}
+      {dialog === 'publish' && plugin && PublishDialog && <PublishDialog pluginId={plugin} onClose={() => store.set({ dialog: null })} />}
+    </div>
+  )
+}

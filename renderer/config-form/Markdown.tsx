@@ -1,0 +1,30 @@
+// Markdown as PostHog renders it in the config form (react-markdown, no raw HTML). Links never open
+// inside the app: they carry target=_blank and go to the onOpenLink hook (the system browser).
+import { createContext, useContext } from 'react'
+import type { MouseEvent, ReactNode } from 'react'
+import ReactMarkdown from 'react-markdown'
+
+/** Opens a link in the system browser. Provided by ConfigForm's onOpenLink prop. */
+export const OpenLinkContext = createContext<((url: string) => void) | undefined>(undefined)
+
+function Link({ href, children }: { href?: string; children?: ReactNode }) {
+  const openLink = useContext(OpenLinkContext)
+  const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (!openLink || !href) return
+    event.preventDefault()
+    openLink(href)
+  }
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer" onClick={onClick}>
+      {children}
+    </a>
+  )
+}
+
+export function Markdown({ source, className }: { source: string; className?: string }) {
+  return (
+    <div className={className ? `cf-markdown ${className}` : 'cf-markdown'}>
+      <ReactMarkdown components={{ a: Link }}>{source}</ReactMarkdown>
+    </div>
+  )
+}

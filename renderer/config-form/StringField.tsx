@@ -1,0 +1,18 @@
+// type "string": a one-line text input, as PostHog's LemonInput (plain text, also for secrets).
+
+export function StringField(props: { id: string; value: string; describedBy?: string; autoFocus?: boolean; onChange(value: string): void; onBlur?(): void }) {
+  return (
+    <input
+      id={props.id}
+      className="cf-input ph-no-capture"
+      type="text"
+      value={props.value}
+      autoComplete="off"
+      spellCheck={false}
+      autoFocus={props.autoFocus}
+      aria-describedby={props.describedBy}
+      onChange={(e) => props.onChange(e.target.value)}
+      onBlur={props.onBlur}
+    />
+  )
+}

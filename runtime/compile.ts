@@ -1,0 +1,98 @@
+// Plugin source → one CommonJS script, as PostHog's Babel transform produced it: TypeScript stripped
+// without type-checking (type-only and unused imports elided first), ESM/CJS/`export default`/
+// `module.exports` all become CommonJS, strict mode, and every import outside PostHog's allow-list
+// refused with PostHog's own words. The source map is kept so stack traces point at the user's lines.
+import { build } from 'esbuild'
+import type { Message } from 'esbuild'
+import { dirname, relative, sep } from 'node:path'
+import { ALLOWED_IMPORTS } from './sandbox/sandbox.constants.ts'
+
+export interface CompiledPlugin {
+  /** The script to run: line 1 is the wrapper, line 2 on is esbuild's output. */
+  code: string
+  /** Run the script with this lineOffset so its lines are esbuild's lines. */
+  lineOffset: number
+  /** esbuild's source map (v3 JSON) for the output lines. */
+  map: SourceMapPayload
+  /** The entry file, absolute. */
+  file: string
+}
+
+export interface SourceMapPayload {
+  version: number
+  sources: string[]
+  sourcesContent?: string[]
+  mappings: string
+  names: string[]
+  file?: string
+}
+
+export class CompileError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'CompileError'
+  }
+}
+
+const ALLOWED = new Set<string>(ALLOWED_IMPORTS)
+
+/**
+ * The header the plugin code runs under (PostHog's vm.run wrapper): `module` and `exports` as two
+ * objects, the sandbox's `require`, strict mode for the whole script.
+ */
+const WRAPPER = '"use strict";const module = { exports: {} };let exports = {};const require = globalThis.__studioRequire;'
+const FOOTER = '\n;__studioExportsHook(exports, module);\n'
+
+function describe(file: string, message: Message): string {
+  const where = message.location ? `${message.location.file === '<stdin>' ? file : file}:${message.location.line}:${message.location.column + 1}` : file
+  return `${where}: ${message.text}`
+}
+
+/** Compiles the plugin's entry file (absolute path). Throws CompileError naming the file. */
+export async function compilePlugin(file: string, pluginDir = dirname(file)): Promise<CompiledPlugin> {
+  const name = relative(pluginDir, file).split(sep).join('/')
+  let result
+  try {
+    result = await build({
+      entryPoints: [file],
+      absWorkingDir: dirname(file),
+      bundle: true,
+      write: false,
+      format: 'cjs',
+      platform: 'neutral',
+      target: 'es2022',
+      // PostHog's Babel ran with filename 'index.ts': TypeScript syntax is fine in .js too, JSX is not.
+      loader: { '.js': 'ts', '.mjs': 'ts', '.cjs': 'ts', '.ts': 'ts', '.mts': 'ts', '.cts': 'ts' },
+      sourcemap: 'external',
+      sourcesContent: true,
+      outdir: dirname(file),
+      logLevel: 'silent',
+      charset: 'utf8',
+      legalComments: 'none',
+      plugins: [
+        {
+          name: 'posthog-imports',
+          setup(b) {
+            b.onResolve({ filter: /.*/ }, (args) => {
+              if (args.kind === 'entry-point') return undefined
+              if (ALLOWED.has(args.path)) return { path: args.path, external: true }
+              return { errors: [{ text: `Cannot import '${args.path}'! This package is not provided by PostHog in plugins.` }] }
+            })
+          },
+        },
+      ],
+    })
+  } catch (error) {
+    const failure = error as { errors?: Message[]; message?: string }
+    if (failure.errors?.length) {
+      const first = failure.errors[0]
+      if (first.text.startsWith('Cannot import')) throw new CompileError(`/${name}: ${first.text}`)
+      throw new CompileError(describe(file, first))
+    }
+    throw new CompileError(`${file}: ${failure.message ?? String(error)}`)
+  }
+  const js = result.outputFiles.find((f) => f.path.endsWith('.js'))
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'))
+  if (!js || !map) throw new CompileError(`${file}: esbuild produced no output`)
+  return { code: `${WRAPPER}\n${js.text}${FOOTER}`, lineOffset: -1, map: JSON.parse(map.text) as SourceMapPayload, file }
+}

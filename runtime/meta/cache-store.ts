@@ -1,0 +1,229 @@
+// meta.cache on the host side: PostHog's cache extension over the embedded ioredis-mock or a real
+// Redis, under PostHog's key namespace `@plugin/<pluginId>/<teamId ?? '@all'>/<key>`.
+import type { Redis } from 'ioredis'
+import { serializeError } from '../../common/rpc/messages.ts'
+import type { SerializedError } from '../../common/rpc/messages.ts'
+import { cacheKeyPrefix, planCacheOp } from './cache-commands.ts'
+import type { CacheGetMissing, CacheOp, CacheOptions, CommandPlan } from './cache-commands.ts'
+import { openEmbedded, openRemote, redactRedisUrl } from './cache-connection.ts'
+import type { CacheConnection, CommandClient } from './cache-connection.ts'
+
+export type { CacheGetMissing, CacheOp, CacheOptions } from './cache-commands.ts'
+export { IllegalOperationError, CACHE_OPS } from './cache-commands.ts'
+export { clearEmbeddedCache } from './cache-connection.ts'
+
+export interface CacheStoreOptions {
+  /** A real Redis (redis://…); the embedded ioredis-mock when absent. */
+  redisUrl?: string
+  pluginId: string
+  teamId: number | null
+  /** What get() gives for a missing key: the default (PH-late, seed docs) or null (PS-2021/PH-2022). */
+  cacheGetMissing?: CacheGetMissing
+  /** Which embedded cache (one per name per process); stores with the same name share data. */
+  embeddedName?: string
+  /** Bound on connecting to redisUrl. */
+  connectTimeoutMs?: number
+}
+
+/** One applyBatch outcome: each op succeeds or fails on its own, as separate plugin calls would. */
+export type CacheOpResult = { ok: true; value: unknown } | { ok: false; error: SerializedError }
+
+export interface CacheEntry {
+  key: string
+  /** Strings as stored JSON (parsed when it parses), lists as string[]. */
+  value: unknown
+  type: 'string' | 'list' | 'other'
+  /** Milliseconds left, null when the key does not expire. */
+  ttlMs: number | null
+}
+
+export interface CacheStore {
+  set(key: string, value: unknown, ttlSeconds?: number, options?: CacheOptions): Promise<void>
+  get(key: string, defaultValue: unknown, options?: CacheOptions): Promise<unknown>
+  incr(key: string): Promise<number>
+  expire(key: string, ttlSeconds: number): Promise<boolean>
+  lpush(key: string, elementOrArray: unknown): Promise<number>
+  lrange(key: string, start: number, end: number): Promise<string[]>
+  llen(key: string): Promise<number>
+  /** PostHog returns what Redis does: null for a missing key. */
+  lpop(key: string, count: number): Promise<string[] | null>
+  lrem(key: string, count: number, element: unknown): Promise<number>
+  /** Many ops in one host call and, for a real Redis, one round trip (a pipeline). Results in order. */
+  applyBatch(ops: CacheOp[]): Promise<CacheOpResult[]>
+  /** This plugin's keys for the state inspector, namespace stripped, sorted by key. */
+  snapshot(): Promise<CacheEntry[]>
+  /** Deletes this plugin's keys (Reset). Returns how many were deleted. */
+  flushPlugin(): Promise<number>
+  close(): Promise<void>
+}
+
+/**
+ * A SCAN pattern for the prefix. Glob characters in a plugin id become '?' (ioredis-mock ignores
+ * backslash escapes); the exact prefix check after SCAN drops what '?' lets through.
+ */
+function scanPattern(prefix: string): string {
+  return `${prefix.replace(/[*?[\]\\]/g, '?')}*`
+}
+
+function asCommands(redis: Redis): CommandClient {
+  return redis as unknown as CommandClient
+}
+
+export function createCacheStore(options: CacheStoreOptions): CacheStore {
+  const prefix = cacheKeyPrefix(options.pluginId, options.teamId)
+  const getMissing: CacheGetMissing = options.cacheGetMissing ?? 'default'
+  if (getMissing !== 'default' && getMissing !== 'null') {
+    throw new Error(`cacheGetMissing must be 'default' or 'null', not ${JSON.stringify(getMissing)}`)
+  }
+  const connection: CacheConnection = options.redisUrl
+    ? openRemote(options.redisUrl, options.connectTimeoutMs)
+    : openEmbedded(options.embeddedName)
+  let closed = false
+
+  function use<T>(work: (redis: Redis) => Promise<T>): Promise<T> {
+    if (closed) return Promise.reject(new Error('This cache store is closed'))
+    return connection.use(work)
+  }
+
+  /** Connection trouble names the server; Redis's own replies (ReplyError) reach the plugin as they are. */
+  function explain(error: unknown): unknown {
+    if (connection.embedded || !(error instanceof Error) || error.name === 'ReplyError' || error.message.startsWith('Cannot reach Redis')) return error
+    return new Error(`Redis at ${redactRedisUrl(options.redisUrl as string)} for meta.cache: ${error.message}`, { cause: error })
+  }
+
+  async function send(redis: Redis, plan: CommandPlan): Promise<unknown> {
+    if (connection.embedded && plan.embeddedGuard) {
+      const guard = plan.embeddedGuard
+      guard.verify(await asCommands(redis)[guard.command](...guard.args))
+    }
+    try {
+      return await asCommands(redis)[plan.command](...plan.args)
+    } catch (error) {
+      throw explain(error)
+    }
+  }
+
+  async function run(plan: CommandPlan): Promise<unknown> {
+    return plan.decode(await use((redis) => send(redis, plan)))
+  }
+
+  const call = (op: CacheOp): Promise<unknown> => {
+    let plan: CommandPlan
+    try {
+      plan = planCacheOp(op, prefix, getMissing)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return run(plan)
+  }
+
+  async function applyBatch(ops: CacheOp[]): Promise<CacheOpResult[]> {
+    if (!Array.isArray(ops)) throw new Error('applyBatch expects an array of cache operations')
+    const plans = ops.map((op): CommandPlan | Error => {
+      try {
+        if (typeof op !== 'object' || op === null || !Array.isArray(op.args)) throw new Error('A cache operation must be {op, args: [...]}')
+        return planCacheOp(op, prefix, getMissing)
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error))
+      }
+    })
+    const commands = plans.filter((p): p is CommandPlan => !(p instanceof Error))
+    const replies = await use(async (redis): Promise<[Error | null, unknown][]> => {
+      if (connection.embedded) {
+        // In-process and in order, inside one turn of the lane. (ioredis-mock's pipeline fails whole
+        // on one error, where Redis answers each command.)
+        const outcomes: [Error | null, unknown][] = []
+        for (const plan of commands) {
+          try {
+            outcomes.push([null, await send(redis, plan)])
+          } catch (error) {
+            outcomes.push([error instanceof Error ? error : new Error(String(error)), null])
+          }
+        }
+        return outcomes
+      }
+      try {
+        return ((await redis.pipeline(commands.map((p) => [p.command, ...p.args])).exec()) ?? []) as [Error | null, unknown][]
+      } catch (error) {
+        throw explain(error)
+      }
+    })
+    let next = 0
+    return plans.map((plan): CacheOpResult => {
+      if (plan instanceof Error) return { ok: false, error: serializeError(plan) }
+      const [error, reply] = replies[next++] ?? [new Error('Redis gave no reply for this operation'), null]
+      if (error) return { ok: false, error: serializeError(explain(error)) }
+      try {
+        return { ok: true, value: plan.decode(reply) }
+      } catch (decodeError) {
+        return { ok: false, error: serializeError(decodeError) }
+      }
+    })
+  }
+
+  async function pluginKeys(redis: Redis): Promise<string[]> {
+    const keys = new Set<string>()
+    let cursor = '0'
+    do {
+      const [nextCursor, batch] = await redis.scan(cursor, 'MATCH', scanPattern(prefix), 'COUNT', 500)
+      for (const key of batch) if (key.startsWith(prefix)) keys.add(key)
+      cursor = nextCursor
+    } while (cursor !== '0')
+    return [...keys].sort()
+  }
+
+  const snapshot = (): Promise<CacheEntry[]> => use(async (redis) => {
+    const keys = await pluginKeys(redis)
+    if (keys.length === 0) return []
+    const types = (await redis.pipeline(keys.map((k) => ['type', k])).exec()) ?? []
+    const reads = keys.map((k, i) => (types[i]?.[1] === 'list' ? ['lrange', k, 0, -1] : types[i]?.[1] === 'string' ? ['get', k] : ['type', k]))
+    const values = (await redis.pipeline(reads).exec()) ?? []
+    const ttls = (await redis.pipeline(keys.map((k) => ['pttl', k])).exec()) ?? []
+    const entries: CacheEntry[] = []
+    keys.forEach((fullKey, i) => {
+      const pttl = ttls[i]?.[1]
+      const type = types[i]?.[1]
+      if (pttl === -2 || type === 'none') return // expired between SCAN and now
+      let value = values[i]?.[1]
+      if (type === 'string' && typeof value === 'string') {
+        try {
+          value = JSON.parse(value)
+        } catch {}
+      }
+      entries.push({
+        key: fullKey.slice(prefix.length),
+        value,
+        type: type === 'string' || type === 'list' ? type : 'other',
+        ttlMs: typeof pttl === 'number' && pttl >= 0 ? pttl : null,
+      })
+    })
+    return entries
+  })
+
+  const flushPlugin = (): Promise<number> => use(async (redis) => {
+    const keys = await pluginKeys(redis)
+    let deleted = 0
+    for (let i = 0; i < keys.length; i += 500) deleted += await redis.del(...keys.slice(i, i + 500))
+    return deleted
+  })
+
+  return {
+    set: (key, value, ttlSeconds, opts) => call({ op: 'set', args: [key, value, ttlSeconds, opts] }) as Promise<void>,
+    get: (key, defaultValue, opts) => call({ op: 'get', args: [key, defaultValue, opts] }),
+    incr: (key) => call({ op: 'incr', args: [key] }) as Promise<number>,
+    expire: (key, ttlSeconds) => call({ op: 'expire', args: [key, ttlSeconds] }) as Promise<boolean>,
+    lpush: (key, elementOrArray) => call({ op: 'lpush', args: [key, elementOrArray] }) as Promise<number>,
+    lrange: (key, start, end) => call({ op: 'lrange', args: [key, start, end] }) as Promise<string[]>,
+    llen: (key) => call({ op: 'llen', args: [key] }) as Promise<number>,
+    lpop: (key, count) => call({ op: 'lpop', args: [key, count] }) as Promise<string[] | null>,
+    lrem: (key, count, element) => call({ op: 'lrem', args: [key, count, element] }) as Promise<number>,
+    applyBatch,
+    snapshot,
+    flushPlugin,
+    close: async () => {
+      if (closed) return
+      closed = true
+      await connection.release()
+    },
+  }
+}

@@ -1,0 +1,105 @@
+// PostHog's meta extensions, host side, for one plugin config: the stores (cache, storage, cursor,
+// geoip) and fetch, behind the one handler the isolate's host-op queue calls. The isolate side of
+// meta (and its write-through cache layer) is runtime/sandbox/meta.isolate.ts.
+import type { CacheGetMissing, CacheOp, CacheStore } from './cache-store.ts'
+import { createCacheStore } from './cache-store.ts'
+import type { StorageStore } from './storage-store.ts'
+import { createStorageStore } from './storage-store.ts'
+import type { Cursor } from './cursor.ts'
+import { createCursor } from './cursor.ts'
+import type { GeoIp } from './geoip.ts'
+import { createGeoIp } from './geoip.ts'
+import { CACHE_MISSING } from '../sandbox/sandbox.constants.ts'
+
+export interface MetaHostOptions {
+  /** PostHog's plugin id: the cache namespace `@plugin/<pluginId>/<teamId>/`. */
+  pluginId: string
+  /** PostHog's plugin config id: the storage namespace. */
+  pluginConfigId: string
+  teamId: number
+  redisUrl?: string
+  storageDir?: string
+  cacheGetMissing?: CacheGetMissing
+}
+
+export interface MetaHost {
+  /** Serves one request from the isolate's host-op queue. */
+  handle(kind: string, args: unknown[]): Promise<unknown>
+  readonly cache: CacheStore
+  readonly storage: StorageStore
+  close(): Promise<void>
+}
+
+let sharedGeoIp: GeoIp | undefined
+
+/** Bounded wait for a fetch, so a dead server fails the call instead of hanging the runtime. */
+const FETCH_TIMEOUT_MS = 60_000
+
+async function hostFetch(request: { url: string; method: string; headers: [string, string][]; body: string | Uint8Array | null; redirect: RequestRedirect }) {
+  const response = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body === null || request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
+    redirect: request.redirect,
+    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+  })
+  const headers: [string, string][] = []
+  response.headers.forEach((value, key) => headers.push([key, value]))
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+    url: response.url,
+    redirected: response.redirected,
+    body: new Uint8Array(await response.arrayBuffer()),
+  }
+}
+
+export function createMetaHost(options: MetaHostOptions): MetaHost {
+  const cache = createCacheStore({ redisUrl: options.redisUrl, pluginId: options.pluginId, teamId: options.teamId, cacheGetMissing: options.cacheGetMissing })
+  const storage = createStorageStore({ dir: options.storageDir, pluginConfigId: options.pluginConfigId })
+  const cursor: Cursor = createCursor(storage)
+  const missing = { missing: true }
+
+  async function handle(kind: string, args: unknown[]): Promise<unknown> {
+    switch (kind) {
+      case 'cache': {
+        const ops = (args[0] as CacheOp[]).map((op) =>
+          // The isolate asks for raw reads with a marker default; the store's decode hands it back.
+          op.op === 'get' && op.args[1] === CACHE_MISSING ? { ...op, args: [op.args[0], CACHE_MISSING, { jsonSerialize: false }] } : op,
+        ) as CacheOp[]
+        return cache.applyBatch(ops)
+      }
+      case 'storage': {
+        const [method, key, text] = args as [string, string, string | undefined]
+        if (method === 'get') {
+          const value = await storage.get(key, missing)
+          return value === missing ? null : JSON.stringify(value)
+        }
+        if (method === 'set') return storage.set(key, JSON.parse(text as string))
+        if (method === 'del') return storage.del(key)
+        throw new Error(`Unknown storage method ${method}`)
+      }
+      case 'cursor': {
+        const [method, key, n] = args as [string, string, number]
+        if (method === 'init') return cursor.init(key, n)
+        if (method === 'increment') return cursor.increment(key, n)
+        throw new Error(`Unknown cursor method ${method}`)
+      }
+      case 'geoip':
+        sharedGeoIp ??= createGeoIp()
+        return sharedGeoIp.locate(args[0] as string)
+      case 'fetch':
+        return hostFetch(args[0] as Parameters<typeof hostFetch>[0])
+      default:
+        throw new Error(`Unknown host operation ${kind}`)
+    }
+  }
+
+  return {
+    handle,
+    cache,
+    storage,
+    close: () => cache.close(),
+  }
+}

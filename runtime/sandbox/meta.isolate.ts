@@ -1,0 +1,221 @@
+// Runs inside the isolate. The isolate side of PostHog's `meta`: cache (a write-through layer: reads
+// of keys this batch already knows and all writes answer at once, writes reach the host store in one
+// round trip per batch), storage, utils.cursor, geoip, jobs and attachments through the host-op queue.
+import { CACHE_MISSING, INTERNAL_GLOBAL, JOB_TIME_UNITS_MS } from './sandbox.constants.ts'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any
+const G = globalThis as Any
+const S = G[INTERNAL_GLOBAL] as Any
+
+// ---- cache -----------------------------------------------------------------------------------------------
+interface Entry {
+  /** The Redis string, or null when the key is missing. */
+  raw: string | null
+  /** Expiry in ms since the epoch; 0 = none known. */
+  exp: number
+}
+const local = new Map<string, Entry>()
+let pending: Any[] = []
+
+function asRedisString(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  return typeof value === 'string' ? value : String(value)
+}
+function known(key: string): Entry | undefined {
+  const entry = local.get(key)
+  if (entry && entry.exp && Date.now() >= entry.exp) {
+    entry.raw = null
+    entry.exp = 0
+  }
+  return entry
+}
+function decodeGet(raw: string | null, defaultValue: unknown, options: Any): unknown {
+  if (raw === null) return S.cacheGetMissing === 'null' ? null : defaultValue
+  if (!raw) return null
+  if (options?.jsonSerialize === false) return raw
+  try {
+    return JSON.parse(raw)
+  } catch (error) {
+    if (error instanceof SyntaxError) return null
+    throw error
+  }
+}
+/** Sends the writes not yet flushed plus `ops` to the host store, in order; resolves with the results of `ops`. */
+function hostCache(ops: Any[]): Promise<Any[]> {
+  const flushed = pending
+  pending = []
+  return S.hostOp('cache', [[...flushed, ...ops]]).then((results: Any[]) => {
+    results.slice(0, flushed.length).forEach((r, i) => {
+      if (!r.ok) S.log('error', `cache.${flushed[i].op}(${JSON.stringify(flushed[i].args[0])}) failed when written to the store: ${r.error.message}`)
+    })
+    return results.slice(flushed.length)
+  })
+}
+function unwrap(result: Any) {
+  if (result.ok) return result.value
+  const error = new Error(result.error.message)
+  error.name = result.error.name
+  throw error
+}
+function hostOne(op: string, args: unknown[]): Promise<unknown> {
+  return hostCache([{ op, args }]).then((r) => unwrap(r[0]))
+}
+const isIntegerString = (raw: string) => /^-?\d+$/.test(raw) && Number.isSafeInteger(Number(raw))
+
+const cache = {
+  set(key: string, value: unknown, ttlSeconds?: number, options?: Any): Promise<void> {
+    try {
+      const raw = options?.jsonSerialize === false ? asRedisString(value) : asRedisString(JSON.stringify(value))
+      const k = String(key)
+      local.set(k, { raw, exp: ttlSeconds ? Date.now() + Number(ttlSeconds) * 1000 : 0 })
+      pending.push({ op: 'set', args: [k, raw, ttlSeconds, { jsonSerialize: false }] })
+      S.record('ops', { kind: 'cache', op: 'set', key: k, value: raw })
+      return Promise.resolve()
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  },
+  get(key: string, defaultValue: unknown, options?: Any): Promise<unknown> {
+    const k = String(key)
+    const entry = known(k)
+    if (entry) {
+      try {
+        return Promise.resolve(decodeGet(entry.raw, defaultValue, options))
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    }
+    return hostOne('get', [k, CACHE_MISSING, { jsonSerialize: false }]).then((reply) => {
+      const raw = reply === CACHE_MISSING || reply === null || reply === undefined ? null : String(reply)
+      if (!local.has(k)) local.set(k, { raw, exp: 0 })
+      return decodeGet(raw, defaultValue, options)
+    })
+  },
+  incr(key: string): Promise<number> {
+    const k = String(key)
+    const entry = known(k)
+    if (entry && (entry.raw === null || isIntegerString(entry.raw))) {
+      const next = (entry.raw === null ? 0 : Number(entry.raw)) + 1
+      entry.raw = String(next)
+      pending.push({ op: 'incr', args: [k] })
+      S.record('ops', { kind: 'cache', op: 'incr', key: k, value: next })
+      return Promise.resolve(next)
+    }
+    return hostOne('incr', [k]).then((n) => {
+      S.record('ops', { kind: 'cache', op: 'incr', key: k, value: n })
+      local.set(k, { raw: String(n), exp: entry?.exp ?? 0 })
+      return n as number
+    })
+  },
+  expire(key: string, ttlSeconds: number): Promise<boolean> {
+    const k = String(key)
+    const entry = known(k)
+    if (entry && typeof ttlSeconds === 'number' && Number.isInteger(ttlSeconds)) {
+      if (entry.raw === null) return Promise.resolve(false)
+      if (ttlSeconds <= 0) entry.raw = null
+      else entry.exp = Date.now() + ttlSeconds * 1000
+      pending.push({ op: 'expire', args: [k, ttlSeconds] })
+      S.record('ops', { kind: 'cache', op: 'expire', key: k, value: ttlSeconds })
+      return Promise.resolve(true)
+    }
+    local.delete(k)
+    return hostOne('expire', [k, ttlSeconds]) as Promise<boolean>
+  },
+} as Any
+for (const op of ['lpush', 'lrange', 'llen', 'lpop', 'lrem']) {
+  cache[op] = (key: string, ...args: unknown[]) => {
+    local.delete(String(key))
+    if (op === 'lpush' || op === 'lpop' || op === 'lrem') S.record('ops', { kind: 'cache', op, key: String(key), value: args[args.length - 1] })
+    return hostOne(op, [String(key), ...args])
+  }
+}
+/** Writes what is pending (end of a batch); forgets what was read, so the next batch sees the store. */
+S.flushCache = (): Promise<void> | null => {
+  local.clear()
+  if (pending.length === 0) return null
+  return hostCache([]).then(() => undefined)
+}
+S.cacheHasPending = () => pending.length > 0
+
+// ---- storage, cursor, geoip ------------------------------------------------------------------------------
+const storage = {
+  get(key: string, defaultValue: unknown): Promise<unknown> {
+    return S.hostOp('storage', ['get', String(key)]).then((text: string | null) => (text === null ? defaultValue : JSON.parse(text)))
+  },
+  set(key: string, value: unknown): Promise<void> {
+    try {
+      if (value === undefined) return storage.del(key)
+      const text = JSON.stringify(value)
+      S.record('ops', { kind: 'storage', op: 'set', key: String(key), value: JSON.parse(text) })
+      return S.hostOp('storage', ['set', String(key), text]).then(() => undefined)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  },
+  del(key: string): Promise<void> {
+    S.record('ops', { kind: 'storage', op: 'del', key: String(key) })
+    return S.hostOp('storage', ['del', String(key)]).then(() => undefined)
+  },
+}
+const utils = {
+  cursor: {
+    init(key: string, initialValue = 0): Promise<void> {
+      if (typeof initialValue !== 'number') return Promise.reject(new Error("The cursor's initial value must be a number!"))
+      return S.hostOp('cursor', ['init', String(key), initialValue]).then(() => undefined)
+    },
+    increment(key: string, incrementBy = 1): Promise<number> {
+      return S.hostOp('cursor', ['increment', String(key), incrementBy])
+    },
+  },
+}
+const geoip = {
+  locate(ip: string): Promise<unknown> {
+    return S.hostOp('geoip', [String(ip)])
+  },
+}
+
+// ---- jobs: a Proxy, so any name can be enqueued (PostHog's extensions/jobs.ts); recorded for now ----------
+function durationMs(duration: number, unit: string): number {
+  const key = String(unit).endsWith('s') ? String(unit) : `${unit}s`
+  const ms = JOB_TIME_UNITS_MS[key]
+  if (ms === undefined) throw new Error(`Unknown time unit: ${key}`)
+  return duration * ms
+}
+const jobs = new Proxy(
+  {},
+  {
+    get(_target, name) {
+      if (typeof name !== 'string') return undefined
+      return (payload?: unknown) => {
+        const snapshot = payload === undefined ? undefined : JSON.parse(JSON.stringify(payload))
+        const enqueue = (runAtMs: number) => {
+          S.record('jobs', { type: name, payload: snapshot ?? null, runAt: new Date(runAtMs).toISOString(), delayMs: Math.max(0, runAtMs - Date.now()) })
+          return Promise.resolve()
+        }
+        return {
+          runNow: () => enqueue(Date.now()),
+          runIn: (duration: number, unit: string) => {
+            try {
+              return enqueue(Date.now() + durationMs(duration, unit))
+            } catch (error) {
+              return Promise.reject(error)
+            }
+          },
+          runAt: (date: Date) => enqueue(new Date(date).getTime()),
+        }
+      }
+    },
+  },
+)
+
+/** Builds the meta source object (PostHog's __pluginHostMeta) for this plugin config. */
+S.createHostMeta = (spec: Any) => {
+  S.cacheGetMissing = spec.cacheGetMissing
+  const attachments: Record<string, unknown> = {}
+  for (const key of Object.keys(spec.attachments)) {
+    const a = spec.attachments[key]
+    attachments[key] = { content_type: a.content_type, file_name: a.file_name, contents: S.asBuffer(S.bufferModule().Buffer.from(a.contentsBase64, 'base64')) }
+  }
+  return { cache, config: spec.config, attachments, storage, geoip, jobs, utils }
+}
