@@ -3,7 +3,6 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { existsSync } from 'node:fs'
-import { Runner } from './services/runner/runner.ts'
 import { StudioService } from './services/studio-service.ts'
 import { Workspace } from './services/workspace/workspace.ts'
 import { defaultWorkspaceDir, ensureDefaultWorkspace } from './services/workspace/default-workspace.ts'
@@ -32,6 +31,10 @@ export async function composeStudio(options: ComposeOptions = {}): Promise<Studi
   return new StudioService({
     workspace,
     sampleEventsDir: samples,
-    startRunner: (onCrash) => Runner.start({ nodePath: options.nodePath, onCrash }),
+    // Loaded on the first run, not at startup: opening the studio should not wait for the runtime's code.
+    startRunner: async (onCrash) => {
+      const { Runner } = await import('./services/runner/runner.ts')
+      return Runner.start({ nodePath: options.nodePath, onCrash })
+    },
   })
 }

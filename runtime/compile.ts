@@ -67,6 +67,11 @@ export async function compilePlugin(file: string, pluginDir = dirname(file)): Pr
       sourcesContent: true,
       outdir: dirname(file),
       logLevel: 'silent',
+      // Babel ignored tsconfig files; a plugin's (or ours, with verbatimModuleSyntax) must not keep
+      // type-only imports alive or change how the code compiles.
+      tsconfigRaw: {},
+      // Top-level functions nobody references are how "globals only" plugins export: keep everything.
+      treeShaking: false,
       charset: 'utf8',
       legalComments: 'none',
       plugins: [

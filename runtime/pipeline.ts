@@ -23,7 +23,10 @@ export class Pipeline {
   private plugins: PluginInstance[] = []
   private options: RuntimeOptions | null = null
 
-  constructor(private readonly emit: Emit) {}
+  private readonly emit: Emit
+  constructor(emit: Emit) {
+    this.emit = emit
+  }
 
   async load(request: LoadRequest): Promise<LoadResult> {
     validateLoadRequest(request)

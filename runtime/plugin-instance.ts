@@ -48,11 +48,14 @@ export class PluginInstance {
   private scriptName: string
   private config: Record<string, string> = {}
 
-  constructor(
-    readonly spec: PluginSpec,
-    readonly position: number,
-    readonly options: RuntimeOptions,
-  ) {
+  readonly spec: PluginSpec
+  readonly position: number
+  readonly options: RuntimeOptions
+
+  constructor(spec: PluginSpec, position: number, options: RuntimeOptions) {
+    this.spec = spec
+    this.position = position
+    this.options = options
     this.id = spec.id
     this.name = spec.id
     this.configId = spec.configId ?? position + 1

@@ -5,13 +5,14 @@ import type { SourceMapPayload } from './compile.ts'
 
 export class StackMapper {
   private readonly map: SourceMap
-  constructor(
-    payload: SourceMapPayload,
-    /** The filename the script was compiled under (what the stack shows). */
-    private readonly scriptName: string,
-    /** What to show instead: the plugin file, relative to its folder. */
-    private readonly displayName: string,
-  ) {
+  /** The filename the script was compiled under (what the stack shows). */
+  private readonly scriptName: string
+  /** What to show instead: the plugin file, relative to its folder. */
+  private readonly displayName: string
+
+  constructor(payload: SourceMapPayload, scriptName: string, displayName: string) {
+    this.scriptName = scriptName
+    this.displayName = displayName
     this.map = new SourceMap(payload as unknown as ConstructorParameters<typeof SourceMap>[0])
   }
 

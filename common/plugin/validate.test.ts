@@ -50,7 +50,7 @@ test('invalid JSON: message and position of the syntax error', () => {
   const [first] = validatePluginJson(text)
   assert.equal(first!.message, 'Not valid JSON: comma expected')
   assert.equal(first!.line, 4)
-  assert.equal(first!.column, 18)
+  assert.equal(first!.column, 16, "at the end of the value that lacks its comma")
   assert.deepEqual(errors('{"name": "x",}'), ['1:14 error Not valid JSON: property name expected (a double-quoted string)'])
   assert.match(errors('{"name": "x" // hi\n}')[0]!, /^1:14 error Not valid JSON: comments are not allowed in JSON/)
   assert.match(errors('')[0]!, /Not valid JSON: value expected/)

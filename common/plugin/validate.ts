@@ -76,7 +76,15 @@ export function validatePluginJson(text: string, file = 'plugin.json'): PluginJs
     // The first syntax error is the real one; the parser's later ones follow from its recovery.
     const error = errors[0]!
     const code = printParseErrorCode(error.error)
-    out.atOffset(error.offset, error.length, `Not valid JSON: ${JSON_ERRORS[code] ?? code}`)
+    // A missing comma is reported at the next token; the author forgot it at the end of the previous one.
+    let offset = error.offset
+    let length = error.length
+    if (code === 'CommaExpected') {
+      let before = offset
+      while (before > 0 && /\s/.test(text[before - 1]!)) before--
+      if (before > 0) [offset, length] = [before - 1, 1]
+    }
+    out.atOffset(offset, length, `Not valid JSON: ${JSON_ERRORS[code] ?? code}`)
     return sortProblems(out.problems)
   }
   if (!root || root.type !== 'object') {
@@ -108,9 +116,8 @@ export interface PluginJsonCheck {
 export function checkPluginJson(text: string, file = 'plugin.json'): PluginJsonCheck {
   const problems = validatePluginJson(text, file)
   const parsed = parsePluginJson(text, file)
-  if (!parsed.ok) {
-    for (const p of parsed.problems) if (!problems.some((q) => q.message === p.message)) problems.push(p)
-  }
+  // parsePluginJson's reasons repeat what validation found; they are added only if validation found none.
+  if (!parsed.ok && !problems.some((p) => (p.severity ?? 'error') === 'error')) problems.push(...parsed.problems)
   const hasErrors = problems.some((p) => (p.severity ?? 'error') === 'error')
   return { plugin: parsed.ok ? parsed.plugin : null, problems, hasErrors }
 }

@@ -4,7 +4,10 @@ import type { Locator, Page } from 'playwright-core'
 export type RegionName = 'Files' | 'Editor' | 'Configuration' | 'Debugger' | 'Output'
 
 export class StudioPage {
-  constructor(readonly page: Page) {}
+  readonly page: Page
+  constructor(page: Page) {
+    this.page = page
+  }
 
   region(name: RegionName): Locator {
     return this.page.getByRole('region', { name, exact: true })
@@ -31,7 +34,7 @@ export class StudioPage {
 
   /** Waits until the tab of `fileName` is the selected one. */
   async waitForActiveFile(fileName: string): Promise<void> {
-    await this.page.getByRole('tab', { selected: true, name: fileName }).waitFor()
+    await this.page.getByRole('tab', { selected: true, name: new RegExp(`^${fileName.replace('.', '\\.')}\\b`) }).waitFor()
   }
 
   /** Clicks a plugin (by its display name) in the Files pane. */
@@ -39,17 +42,26 @@ export class StudioPage {
     await this.button(name, this.region('Files')).click()
   }
 
+  /** Opens a file of the selected plugin (its name, plus " unsaved" while it has unsaved edits). */
   async openFile(fileName: string): Promise<void> {
-    await this.button(fileName, this.region('Files')).first().click()
+    const name = new RegExp(`^${fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( unsaved)?$`)
+    await this.region('Files').locator('.plugin-item.selected').getByRole('button', { name }).first().click()
     await this.waitForActiveFile(fileName)
   }
 
-  /** Replaces the whole text of the file in the editor, as a paste would (no auto-closing brackets). */
+  /** Replaces the whole text of the file in the editor by select-all and paste (typing would auto-close brackets). */
   async replaceText(text: string): Promise<void> {
     await this.editor.locator('.view-lines').click()
     await this.page.keyboard.press('ControlOrMeta+A')
-    await this.page.keyboard.press('Delete')
-    await this.page.keyboard.insertText(text)
+    await this.editor.locator('textarea.inputarea, .native-edit-context').first().evaluate((target, pasted) => {
+      const data = new DataTransfer()
+      data.setData('text/plain', pasted)
+      target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+    }, text)
+    await this.page.waitForFunction(
+      (expected) => document.querySelector('[aria-label="Editor"] .monaco-editor .view-lines')?.textContent?.replace(/\u00a0/g, ' ').includes(expected),
+      text.split('\n')[0],
+    )
   }
 
   /** The editor's visible text, lines joined with \n (Monaco renders spaces as U+00A0). */

@@ -12,7 +12,7 @@ export function jsonReport(run: RunOutcome): string {
   const stage = (s: StageResult) => ({ ...s, error: error(s.error), errorDetail: undefined, logs: logs(s.logs) })
   const report = {
     plugins: run.plugins.map((p, i) => ({ index: i + 1, plugin: p.id, name: p.json.name, dir: p.dir, attachments: p.attachments })),
-    setup: run.setup.map((s) => ({ plugin: s.plugin, name: s.name, error: error(s.error), logs: logs(s.logs), capabilities: s.capabilities })),
+    setup: run.setup.map((s) => ({ plugin: s.plugin, name: s.name, error: error(s.error), logs: logs(s.logs), state: s.setup, capabilities: s.capabilities })),
     results: run.results.map((r, i) => ({
       input: run.events[i],
       output: r.output,

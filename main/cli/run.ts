@@ -2,7 +2,7 @@
 // events through, report (DESIGN.md §5). Bad input fails before the runtime starts.
 import { relative } from 'node:path'
 import type { PluginEvent } from '../../common/plugin/event.ts'
-import type { EventResult, LoadRequest, PluginSpec } from '../../common/protocol/runtime.ts'
+import type { EventResult, LoadRequest, PluginLoadResult, PluginSpec } from '../../common/protocol/runtime.ts'
 import { formatEventsProblem } from '../services/events/parse-events.ts'
 import { readEventsFile } from '../services/events/read-events-file.ts'
 import type { Runner } from '../services/runner/runner.ts'
@@ -117,7 +117,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       plugins: folders.map((f, i) => ({ ...f, config: configs[i], attachments: Object.keys(attachments[i]) })),
       eventsFile: values.events,
       events,
-      setup,
+      setup: withDeferredSetup(setup, results),
       results,
       teardown,
       crashes,
@@ -132,6 +132,19 @@ export async function runCommand(argv: string[]): Promise<number> {
   } finally {
     await runner.close().catch(() => {})
   }
+}
+
+/**
+ * PostHog (2022) runs setupPlugin lazily, at a plugin's first event; the runtime then reports it as
+ * that event's `setupPlugin` stage. The report's `setup` entry is where people look for it.
+ */
+function withDeferredSetup(setup: PluginLoadResult[], results: EventResult[]): PluginLoadResult[] {
+  return setup.map((entry) => {
+    if (entry.setup !== 'deferred') return entry
+    const stage = results.flatMap((r) => r.stages).find((s) => s.plugin === entry.plugin && s.method === 'setupPlugin')
+    if (!stage) return entry
+    return { ...entry, setup: stage.error ? 'failed' : 'ready', error: entry.error ?? stage.error, errorDetail: entry.errorDetail ?? stage.errorDetail, logs: [...entry.logs, ...stage.logs] }
+  })
 }
 
 function runtimeFailed(what: string, error: unknown, mask: (t: string) => string): number {

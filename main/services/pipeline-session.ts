@@ -70,6 +70,7 @@ export class PipelineSession {
       }
       const runner = await this.ensureRunner()
       const results = await runner.processEvents(events)
+      this.noteAlive()
       return { reloaded, setup: this.loaded?.setup ?? [], results }
     })
   }
@@ -100,6 +101,7 @@ export class PipelineSession {
     // Until this load succeeds, nothing counts as loaded.
     this.loaded = null
     const result = await runner.load(request)
+    this.noteAlive()
     this.loaded = { plugins: [...plugins], setup: result.setup }
     this.stale = false
     return result.setup
@@ -108,29 +110,29 @@ export class PipelineSession {
   private async ensureRunner(): Promise<PipelineRunner> {
     if (this.closed) throw new Error('The studio is shutting down')
     if (this.runner) return this.runner
-    const holder: { runner?: PipelineRunner } = {}
-    this.starting ??= this.startRunner((info) => this.onCrash(holder.runner, info)).finally(() => (this.starting = null))
+    this.starting ??= this.startRunner((info) => this.onCrash(info)).finally(() => (this.starting = null))
     const runner = await this.starting
-    holder.runner = runner
     this.runner = runner
     runner.on('log', (entry) => this.emit('runtimeLog', entry))
     runner.on('stateOp', (op) => this.emit('runtimeStateOp', op))
-    if (this.crashed) {
-      this.crashed = false
-      this.emit('runtimeRestarted', { at: Date.now() })
-    }
     return runner
   }
 
-  private onCrash(runner: PipelineRunner | undefined, info: CrashInfo): void {
-    // The next call starts a fresh runtime and reloads the pipeline.
-    if (runner && this.runner !== runner) return
-    const dead = this.runner
-    this.runner = null
-    this.loaded = null
+  /**
+   * The Runner restarts its process by itself and reloads the last pipeline; the studio still
+   * reloads on the next run, so that run's setup results and state are fresh and shown.
+   */
+  private onCrash(info: CrashInfo): void {
     this.crashed = true
-    void dead?.close().catch(() => {})
+    this.stale = true
     this.emit('runtimeCrashed', { message: info.message, lost: info.lost })
+  }
+
+  /** After a crash, the first call that works again tells the UI the runtime is back. */
+  private noteAlive(): void {
+    if (!this.crashed) return
+    this.crashed = false
+    this.emit('runtimeRestarted', { at: Date.now() })
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {

@@ -10,6 +10,7 @@ function formatSize(bytes: number): string {
 export function AttachmentField(props: {
   id: string
   attachment: AttachmentInfo | undefined
+  required?: boolean
   describedBy?: string
   studio: boolean
   onPick(file: File | null): void
@@ -36,6 +37,7 @@ export function AttachmentField(props: {
         id={props.id}
         className="cf-file ph-no-capture"
         type="file"
+        aria-required={props.required || undefined}
         aria-describedby={props.describedBy}
         onChange={(e) => {
           const file = e.target.files?.[0] ?? null

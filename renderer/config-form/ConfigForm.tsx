@@ -2,11 +2,10 @@
 // (reference §3.3). Controlled: values, attachments and stored secrets come in as props, every change
 // goes out through a callback. Two looks: the studio's (problems, keys, hidden-field notes, missing
 // fields) and "PostHog preview" (the form as a PostHog user sees it, nothing of the studio).
-import { useEffect, useId, useMemo, useState } from 'react'
+import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { PluginJsonProblem } from '../../common/plugin/plugin-json.ts'
 import type { AttachmentInfo } from '../../common/plugin/rules.ts'
 import {
-  REQUIRED_FIELD_MESSAGE,
   SECRET_FIELD_VALUE,
   effectiveValues,
   hasInput,
@@ -59,11 +58,15 @@ export function ConfigForm(props: ConfigFormProps) {
   const preview = props.posthogPreview
   const studio = !preview
 
-  const { onProblems } = props
+  // Reported when the problems change, not when the callback's identity does.
+  const onProblems = useRef(props.onProblems)
+  useEffect(() => {
+    onProblems.current = props.onProblems
+  })
   const problemsKey = JSON.stringify(problems)
   useEffect(() => {
-    onProblems?.(JSON.parse(problemsKey) as PluginJsonProblem[])
-  }, [problemsKey, onProblems])
+    onProblems.current?.(JSON.parse(problemsKey) as PluginJsonProblem[])
+  }, [problemsKey])
 
   // A stored secret the user reset is edited until it is stored again (its key leaves and re-enters savedSecrets).
   const savedKey = props.savedSecrets.join('\u0000')
@@ -169,7 +172,10 @@ export function ConfigForm(props: ConfigFormProps) {
                 {m.hidden && <span className="cf-muted"> (hidden by visible_if)</span>}
               </span>
             ))}
-            <span className="cf-muted"> · {REQUIRED_FIELD_MESSAGE} Runs are refused until they are filled in.</span>
+            <span className="cf-muted">
+              {' '}
+              (runs are refused until {missing.length === 1 ? 'it is' : 'they are'} filled in)
+            </span>
           </div>
         )}
         {preview ? (

@@ -74,17 +74,20 @@ function FieldItem(props: FieldBlockProps & { label: string }) {
   return (
     <div className={props.showRequiredError ? 'cf-item cf-item-error' : 'cf-item'}>
       <div className="cf-label-row">
+        {/* The label holds the name only: people and tests find the input by it. */}
         <label htmlFor={props.masked ? undefined : id} className={props.required ? 'cf-label cf-required' : 'cf-label'}>
           {field.secret && (
             <span className="cf-lock" aria-hidden="true">
               <LockIcon />
-              <span className="cf-tooltip" role="tooltip">
-                {SECRET_FIELD_TOOLTIP}
-              </span>
             </span>
           )}
           {props.label}
         </label>
+        {field.secret && (
+          <span className="cf-tooltip" role="tooltip" id={secretId}>
+            {SECRET_FIELD_TOOLTIP}
+          </span>
+        )}
         {studio && field.key && field.key !== props.label && <code className="cf-key">{field.key}</code>}
       </div>
       <div className="cf-control">
@@ -100,11 +103,6 @@ function FieldItem(props: FieldBlockProps & { label: string }) {
           <Markdown source={field.hint} />
         </small>
       )}
-      {secretId && (
-        <span id={secretId} className="cf-visually-hidden">
-          {SECRET_FIELD_TOOLTIP}
-        </span>
-      )}
       {studio && props.masked && <div className="cf-muted cf-note">Stored in the system keychain.</div>}
     </div>
   )
@@ -113,7 +111,7 @@ function FieldItem(props: FieldBlockProps & { label: string }) {
 function Control(props: FieldBlockProps & { describedBy?: string }) {
   const { field, id } = props
   if (props.masked) return <SecretReset attachment={field.type === 'attachment'} describedBy={props.describedBy} onReset={props.onResetSecret} />
-  const common = { id, value: props.value, describedBy: props.describedBy, onChange: props.onValue, onBlur: props.onTouched }
+  const common = { id, value: props.value, required: props.required, describedBy: props.describedBy, onChange: props.onValue, onBlur: props.onTouched }
   switch (field.type) {
     case 'string':
       return <StringField {...common} autoFocus={props.autoFocus} />
@@ -122,7 +120,7 @@ function Control(props: FieldBlockProps & { describedBy?: string }) {
     case 'json':
       return <JsonField {...common} autoFocus={props.autoFocus} />
     case 'attachment':
-      return <AttachmentField id={id} attachment={props.attachment} describedBy={props.describedBy} studio={props.studio} onPick={props.onAttachment} />
+      return <AttachmentField id={id} attachment={props.attachment} required={props.required} describedBy={props.describedBy} studio={props.studio} onPick={props.onAttachment} />
     default:
       return (
         <strong className="cf-danger">

@@ -11,7 +11,7 @@ export function jsonError(value: string): string | null {
   }
 }
 
-export function JsonField(props: { id: string; value: string; describedBy?: string; autoFocus?: boolean; onChange(value: string): void; onBlur?(): void }) {
+export function JsonField(props: { id: string; value: string; required?: boolean; describedBy?: string; autoFocus?: boolean; onChange(value: string): void; onBlur?(): void }) {
   const error = jsonError(props.value)
   const errorId = `${props.id}-json-error`
   const lines = Math.min(16, Math.max(5, props.value.split('\n').length + 1))
@@ -24,6 +24,7 @@ export function JsonField(props: { id: string; value: string; describedBy?: stri
         rows={lines}
         spellCheck={false}
         autoFocus={props.autoFocus}
+        aria-required={props.required || undefined}
         aria-invalid={error ? true : undefined}
         aria-describedby={[props.describedBy, error ? errorId : undefined].filter(Boolean).join(' ') || undefined}
         onChange={(e) => props.onChange(e.target.value)}

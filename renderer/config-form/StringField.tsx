@@ -1,6 +1,6 @@
 // type "string": a one-line text input, as PostHog's LemonInput (plain text, also for secrets).
 
-export function StringField(props: { id: string; value: string; describedBy?: string; autoFocus?: boolean; onChange(value: string): void; onBlur?(): void }) {
+export function StringField(props: { id: string; value: string; required?: boolean; describedBy?: string; autoFocus?: boolean; onChange(value: string): void; onBlur?(): void }) {
   return (
     <input
       id={props.id}
@@ -10,6 +10,7 @@ export function StringField(props: { id: string; value: string; describedBy?: st
       autoComplete="off"
       spellCheck={false}
       autoFocus={props.autoFocus}
+      aria-required={props.required || undefined}
       aria-describedby={props.describedBy}
       onChange={(e) => props.onChange(e.target.value)}
       onBlur={props.onBlur}

@@ -103,6 +103,7 @@ test('every field type renders the right control with the field name as its labe
     const host = page.getByLabel('Host', { exact: true })
     assert.equal(await host.evaluate((el) => `${el.tagName}:${(el as HTMLInputElement).type}`), 'INPUT:text')
     assert.equal(await host.inputValue(), 'https://warehouse.example.com', 'default pre-filled')
+    assert.equal(await host.getAttribute('aria-required'), 'true')
     const mode = page.getByLabel('Upload mode', { exact: true })
     assert.equal(await mode.evaluate((el) => el.tagName), 'SELECT')
     assert.equal(await mode.inputValue(), 'api')
@@ -125,6 +126,7 @@ test('every field type renders the right control with the field name as its labe
     assert.equal(await page.locator('label', { hasText: 'API key' }).locator('.cf-lock svg').count(), 1)
     await page.locator('.cf-lock').hover()
     assert.equal(await page.getByRole('tooltip').isVisible(), true)
+    await page.screenshot({ path: `${SHOTS}/studio-secret-tooltip.png`, clip: { x: 0, y: 230, width: 640, height: 200 } })
     assert.equal(await page.getByRole('tooltip').textContent(), 'This is a secret write-only field. Its value is not available after saving.')
     await page.mouse.move(0, 0)
     // The attachment: hidden while mode is "api".

@@ -60,7 +60,7 @@ export function DebuggerPane() {
           </select>
         </label>
         <span className="muted small-text" aria-live="polite">
-          {Math.min(cursor, total)} of {total} run
+          {Math.min(cursor, total)} of {total} stepped
         </span>
       </div>
       {progress && (

@@ -45,10 +45,14 @@ export function EditorPane() {
   return (
     <section aria-label="Editor" className="pane editor-pane">
       <div className="tabs" role="tablist" aria-label="Open files">
-        {openFiles.map((file) => (
+        {openFiles.map((file) => {
+          const name = baseName(file.path)
+          const ambiguous = openFiles.some((other) => other !== file && baseName(other.path) === name)
+          return (
           <div key={file.path} role="tab" aria-selected={file.path === activePath} className={`tab ${file.path === activePath ? 'active' : ''}`} title={file.path}>
             <button type="button" className="tab-label" onClick={() => store.set({ activePath: file.path })}>
-              {baseName(file.path)}
+              {name}
+              {ambiguous && <span className="tab-folder">{file.path.slice(0, file.path.lastIndexOf('/'))}</span>}
               {file.dirty && <span className="dirty-dot" aria-label="unsaved" />}
             </button>
             <button
@@ -62,7 +66,8 @@ export function EditorPane() {
               <Icon name="close" />
             </button>
           </div>
-        ))}
+          )
+        })}
       </div>
       {conflict && (
         <div className="banner warning" role="alert">

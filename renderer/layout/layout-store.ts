@@ -9,7 +9,7 @@ export interface LayoutSizes {
 }
 
 const KEY = 'plugin-studio:layout'
-const DEFAULTS: LayoutSizes = { filesWidth: 240, sideWidth: 340, outputHeight: 280, configHeight: 280 }
+const DEFAULTS: LayoutSizes = { filesWidth: 240, sideWidth: 370, outputHeight: 280, configHeight: 280 }
 export const LIMITS: Record<keyof LayoutSizes, [number, number]> = {
   filesWidth: [160, 600],
   sideWidth: [240, 800],

@@ -58,7 +58,13 @@ export async function selectPlugin(plugin: string): Promise<void> {
   const summary = state.plugins.find((p) => p.id === plugin)
   if (!summary) return
   if (state.selectedPlugin !== plugin) forgetResults()
-  store.set((s) => ({ selectedPlugin: plugin, expanded: s.expanded.includes(plugin) ? s.expanded : [...s.expanded, plugin], config: null }))
+  store.set((s) => ({
+    selectedPlugin: plugin,
+    expanded: s.expanded.includes(plugin) ? s.expanded : [...s.expanded, plugin],
+    config: null,
+    // Tabs of other plugins without unsaved edits make way for this one's.
+    openFiles: s.openFiles.filter((f) => f.dirty || f.path.startsWith(`${plugin}/`)),
+  }))
   if (state.workspace) localStorage.setItem(LAST_PLUGIN_KEY + state.workspace.dir, plugin)
   await refreshFiles(plugin)
   await preloadPlugin(plugin)

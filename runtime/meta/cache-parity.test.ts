@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { requireSystemPart } from '../../test-support/system-parts.ts'
 import { clearEmbeddedCache, createCacheStore } from './cache-store.ts'
 import type { CacheOp, CacheStore } from './cache-store.ts'
-import { startRedisServer } from './redis-server-for-tests.ts'
+import { startRedisServer } from '../../test-support/redis-server.ts'
 
 const SCRIPT: CacheOp[] = [
   { op: 'get', args: ['missing', 'default'] },

@@ -7,8 +7,8 @@ import { requireSystemPart } from '../../test-support/system-parts.ts'
 import { clearEmbeddedCache, createCacheStore, IllegalOperationError } from './cache-store.ts'
 import type { CacheOp, CacheStore, CacheStoreOptions } from './cache-store.ts'
 import { embeddedRedis } from './cache-connection.ts'
-import { startRedisServer } from './redis-server-for-tests.ts'
-import type { RedisServer } from './redis-server-for-tests.ts'
+import { startRedisServer } from '../../test-support/redis-server.ts'
+import type { RedisServer } from '../../test-support/redis-server.ts'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

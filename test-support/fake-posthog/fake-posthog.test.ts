@@ -2,6 +2,7 @@
 // (posthog/api/test/test_plugin.py, reference §4.5) and the contract of §4.1–4.3, run against it.
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, test } from 'node:test'
+import { canConfigure, canGloballyManage, canInstall, canView } from './context.ts'
 import { ACCESS, PLUGIN_CREATION_REFUSED, SECRET_FIELD_VALUE, startFakePostHog, type FakePostHog, type FakePostHogOptions } from './server.ts'
 
 const FROZEN = '2021-08-25T22:09:14.252000Z'
@@ -411,5 +412,20 @@ describe('fake PostHog: flavors and keys', () => {
     const { fake } = await start({ lifetimeMs: 50 })
     await new Promise((r) => setTimeout(r, 150))
     await assert.rejects(fetch(`${fake.url}/api/users/@me/`))
+  })
+})
+
+describe('fake PostHog: TestPluginsAccessLevelAPI truth table (§4.5)', () => {
+  test('root / install / config / view per level', () => {
+    const table: [number, boolean[]][] = [
+      [ACCESS.ROOT, [true, true, true, true]],
+      [ACCESS.INSTALL, [false, true, true, true]],
+      [ACCESS.CONFIG, [false, false, true, true]],
+      [ACCESS.NONE, [false, false, false, false]],
+    ]
+    for (const [level, expected] of table) {
+      const org = { id: 'org', name: 'org', plugins_access_level: level }
+      assert.deepEqual([canGloballyManage(org), canInstall(org), canConfigure(org), canView(org)], expected, `level ${level}`)
+    }
   })
 })

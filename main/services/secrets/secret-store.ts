@@ -1,12 +1,15 @@
 // Where tokens live: the OS keychain, or (only when the user accepts it after being told there is
 // no keychain) this session's memory. Never a file: no plaintext fallback exists in this module.
 
-/** What a secret is for: an npm registry or a PostHog host. */
-export type SecretKind = 'npm' | 'posthog'
+/** What a secret is for: an npm registry, a PostHog host, or a plugin's secret config field. */
+export type SecretKind = 'npm' | 'posthog' | 'plugin-config'
 
 export interface SecretAccount {
   kind: SecretKind
-  /** Registry URL or PostHog host; normalised by `accountName`. */
+  /**
+   * Registry URL or PostHog host (normalised by `accountName`); for 'plugin-config' an opaque
+   * id chosen by the config service, e.g. `<workspace>/<plugin>#<field key>`.
+   */
   target: string
 }
 
@@ -30,6 +33,10 @@ export const KEYCHAIN_SERVICE = 'plugin-studio'
  */
 export function accountName(account: SecretAccount): string {
   const raw = account.target.trim()
+  if (account.kind === 'plugin-config') {
+    if (!raw) throw new Error('A plugin config secret needs a non-empty id')
+    return `plugin-config:${raw}`
+  }
   let url: URL
   try {
     url = new URL(raw)
@@ -54,6 +61,7 @@ export function mask(secret: string | null | undefined): string {
 
 /** CI: tokens may come from the environment instead of the keychain (DESIGN.md §5). */
 export function secretFromEnvironment(kind: SecretKind, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (kind === 'plugin-config') return null
   const value = kind === 'npm' ? env.NPM_TOKEN : env.POSTHOG_PERSONAL_API_KEY
   return value && value.trim() ? value.trim() : null
 }

@@ -25,20 +25,26 @@ export interface TreeWatcher {
   close(): void
 }
 
+/** One changed path; `renamed` when it appeared, vanished or was replaced (not only written to). */
+export interface TreeChange {
+  path: string
+  renamed: boolean
+}
+
 /** Calls `onChanges` with the workspace-relative paths that changed, debounced. */
-export function watchTree(root: string, onChanges: (paths: string[]) => void, debounceMs = WATCH_DEBOUNCE_MS): TreeWatcher {
-  const pending = new Set<string>()
+export function watchTree(root: string, onChanges: (changes: TreeChange[]) => void, debounceMs = WATCH_DEBOUNCE_MS): TreeWatcher {
+  const pending = new Map<string, boolean>()
   let timer: NodeJS.Timeout | undefined
   let closed = false
   const flush = () => {
     timer = undefined
-    const paths = [...pending].sort()
+    const changes = [...pending].map(([path, renamed]) => ({ path, renamed })).sort((a, b) => (a.path < b.path ? -1 : 1))
     pending.clear()
-    if (paths.length && !closed) onChanges(paths)
+    if (changes.length && !closed) onChanges(changes)
   }
-  const report = (relative: string) => {
+  const report = (relative: string, type: string) => {
     if (closed || isIgnoredPath(relative)) return
-    pending.add(relative)
+    pending.set(relative, (pending.get(relative) ?? false) || type === 'rename')
     if (timer) clearTimeout(timer)
     timer = setTimeout(flush, debounceMs)
   }
@@ -56,26 +62,26 @@ function toRelative(filename: string): string {
   return filename.split(path.sep).join('/')
 }
 
-function watchRecursive(root: string, report: (relative: string) => void): TreeWatcher {
-  const watcher = watch(root, { recursive: true }, (_type, filename) => {
-    if (filename) report(toRelative(filename.toString()))
+function watchRecursive(root: string, report: (relative: string, type: string) => void): TreeWatcher {
+  const watcher = watch(root, { recursive: true }, (type, filename) => {
+    if (filename) report(toRelative(filename.toString()), type)
   })
   // A watcher error (the folder was removed) must not crash the backend.
   watcher.on('error', () => watcher.close())
   return { close: () => watcher.close() }
 }
 
-function watchFolders(root: string, report: (relative: string) => void): TreeWatcher {
+function watchFolders(root: string, report: (relative: string, type: string) => void): TreeWatcher {
   const watchers = new Map<string, FSWatcher>()
   const add = (relative: string) => {
     if (watchers.has(relative) || watchers.size >= MAX_WATCHED_FOLDERS || (relative && isIgnoredPath(relative))) return
     const absolute = relative ? path.join(root, ...relative.split('/')) : root
     let watcher: FSWatcher
     try {
-      watcher = watch(absolute, (_type, filename) => {
+      watcher = watch(absolute, (type, filename) => {
         if (!filename) return
         const child = relative ? `${relative}/${filename.toString()}` : filename.toString()
-        report(child)
+        report(child, type)
         // A new folder (created, or moved in) gets its own watcher; a removed one drops its own.
         if (isFolder(path.join(absolute, filename.toString()))) add(child)
         else remove(child)

@@ -7,7 +7,7 @@ import type { FileChange, FileContent, FileEntry, PluginSummary, WorkspaceInfo, 
 import { writeFileAtomic } from './atomic-write.ts'
 import { PathError, normaliseRelative, resolveInside } from './paths.ts'
 import { findPluginFolders, summarisePlugin } from './plugin-scan.ts'
-import { isIgnoredPath, watchTree, type TreeWatcher } from './watcher.ts'
+import { isIgnoredPath, watchTree, type TreeChange, type TreeWatcher } from './watcher.ts'
 
 /** Files larger than this are not opened as text in the editor. */
 export const MAX_TEXT_FILE_BYTES = 5 * 1024 * 1024
@@ -188,8 +188,8 @@ export class Workspace {
   /** Starts reporting outside changes; only one listener (the studio service). */
   watch(listener: (change: FileChange) => void): void {
     this.watcher?.close()
-    this.watcher = watchTree(this.dir, (paths) => {
-      void this.describeChanges(paths).then((changes) => changes.forEach(listener))
+    this.watcher = watchTree(this.dir, (changes) => {
+      void this.describeChanges(changes).then((described) => described.forEach(listener))
     })
   }
 
@@ -198,9 +198,9 @@ export class Workspace {
     this.watcher = undefined
   }
 
-  private async describeChanges(paths: string[]): Promise<FileChange[]> {
+  private async describeChanges(raw: TreeChange[]): Promise<FileChange[]> {
     const changes: FileChange[] = []
-    for (const relative of paths) {
+    for (const { path: relative, renamed } of raw) {
       let clean: string
       try {
         clean = normaliseRelative(relative)
@@ -226,7 +226,9 @@ export class Workspace {
         continue
       }
       if (version) this.known.set(clean, version)
-      changes.push({ path: clean, kind: before === undefined ? 'created' : 'changed', version, plugin: await this.pluginOf(clean).catch(() => null) })
+      // A file the studio never read was "created" only if it appeared (not merely written to).
+      const kind = before === undefined && renamed ? 'created' : 'changed'
+      changes.push({ path: clean, kind, version, plugin: await this.pluginOf(clean).catch(() => null) })
     }
     return changes
   }

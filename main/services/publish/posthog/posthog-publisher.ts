@@ -80,9 +80,11 @@ export async function publishToPostHog(options: PostHogPublishOptions): Promise<
 
   const fail = (error: unknown): never => {
     if (!(error instanceof PostHogPublishError)) throw error
-    const did = changed.length ? `Already done on PostHog: ${changed.join('; ')}.` : 'Nothing was changed on PostHog.'
-    const notDone = pending.length ? ` Not done: ${pending.join('; ')}.` : ''
-    throw new PostHogPublishError(error.failure, `${error.message} ${did}${notDone}`, { status: error.status, attr: error.attr, detail: error.detail })
+    const progress = changed.length
+      ? `Already done on PostHog: ${changed.join('; ')}.${pending.length ? ` Not done: ${pending.join('; ')}.` : ''}`
+      : 'Nothing was changed on PostHog.'
+    const message = error.message.endsWith('Nothing was changed on PostHog.') ? error.message : `${error.message} ${progress}`
+    throw new PostHogPublishError(error.failure, message, { status: error.status, attr: error.attr, detail: error.detail })
   }
 
   try {

@@ -1,0 +1,277 @@
+// The supervisor of the plugin runtime process, used by the backend and the CLI. It starts
+// runtime/main.ts (by file path: main/ and runtime/ never import each other) under Node ≥ 22 with
+// --no-node-snapshot and Node's permission model, speaks common/protocol/runtime.ts over IPC, and
+// when the process dies, restarts it, reloads the last pipeline and reports what was lost.
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { connect } from '../../../common/rpc/rpc.ts'
+import type { Client } from '../../../common/rpc/rpc.ts'
+import type { PluginEvent } from '../../../common/plugin/event.ts'
+import type { EventResult, LoadRequest, LoadResult, RuntimeEvents, RuntimeMethods, RuntimeStatus, TeardownResult } from '../../../common/protocol/runtime.ts'
+import { findRuntimeNode } from './find-node.ts'
+import { childTransport } from './ipc-transport.ts'
+
+export { findRuntimeNode } from './find-node.ts'
+
+const here = dirname(fileURLToPath(import.meta.url))
+/** The repository (or packaged app) root: what the runtime may read besides the plugins. */
+const APP_ROOT = resolve(here, '../../..')
+export const RUNTIME_ENTRY = resolve(APP_ROOT, 'runtime/main.ts')
+const START_TIMEOUT_MS = 30_000
+
+export interface RunnerOptions {
+  nodePath?: string
+  onCrash?: (info: { message: string; lost: string[] }) => void
+  /** Node's permission model for the runtime process: off by default (see permissionFlags). */
+  permissions?: boolean
+}
+
+interface Access {
+  read: Set<string>
+  write: Set<string>
+}
+
+interface InFlight {
+  method: string
+  lost: string[]
+  reject: (error: Error) => void
+}
+
+function describeEvent(event: PluginEvent, index: number): string {
+  const uuid = event && typeof event === 'object' && typeof event.uuid === 'string' ? event.uuid : null
+  const name = event && typeof event === 'object' && typeof event.event === 'string' ? event.event : '?'
+  return uuid ? `${name} ${uuid}` : `${name} (#${index + 1} of the call)`
+}
+
+export class RuntimeCrashError extends Error {
+  readonly lost: string[]
+  constructor(message: string, lost: string[]) {
+    super(message)
+    this.name = 'RuntimeCrashError'
+    this.lost = lost
+  }
+}
+
+export class Runner {
+  private child: ChildProcess | null = null
+  private client: Client<RuntimeMethods, RuntimeEvents> | null = null
+  private readonly listeners = new Map<string, Set<(payload: unknown) => void>>()
+  private readonly inFlight = new Set<InFlight>()
+  private lastLoad: LoadRequest | null = null
+  private closing = false
+  private stderrTail = ''
+  private access: Access = { read: new Set(), write: new Set() }
+  private restarting: Promise<void> | null = null
+
+  private readonly options: RunnerOptions
+  private constructor(options: RunnerOptions) {
+    this.options = options
+  }
+
+  static async start(options: RunnerOptions = {}): Promise<Runner> {
+    const runner = new Runner(options)
+    await runner.spawn()
+    return runner
+  }
+
+  private get nodePath(): string {
+    return this.options.nodePath ?? findRuntimeNode()
+  }
+
+  private permissionFlags(): string[] {
+    // Off by default: under --permission, process.binding is denied, and the embedded cache's
+    // ioredis-mock loads fengari → readline-sync, which calls process.binding at require time, so the
+    // runtime dies on start. (Tried on Node 24.21: isolated-vm itself loads fine with the flags below.)
+    if (this.options.permissions !== true) return []
+    // isolated-vm is a native addon (--allow-addons; node-gyp-build probes /etc/alpine-release), and
+    // esbuild compiles in its own service process (--allow-child-process): without those two the
+    // runtime cannot work. Reads: the app and the plugin folders; writes: only meta.storage's folder.
+    const flags = ['--permission', '--allow-addons', '--allow-child-process', `--allow-fs-read=${APP_ROOT}`, '--allow-fs-read=/etc/alpine-release', '--disable-warning=SecurityWarning']
+    for (const dir of this.access.read) flags.push(`--allow-fs-read=${dir}`)
+    for (const dir of this.access.write) flags.push(`--allow-fs-read=${dir}`, `--allow-fs-write=${dir}`)
+    return flags
+  }
+
+  private async spawn(): Promise<void> {
+    const args = ['--no-node-snapshot', ...this.permissionFlags(), RUNTIME_ENTRY]
+    const child = spawn(this.nodePath, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'json' })
+    this.child = child
+    this.stderrTail = ''
+    child.stderr?.setEncoding('utf8')
+    child.stderr?.on('data', (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-4000)
+      if (process.env.PLUGIN_STUDIO_RUNTIME_STDERR) process.stderr.write(chunk)
+    })
+    await new Promise<void>((resolveReady, rejectReady) => {
+      const timer = setTimeout(() => fail(new Error(`The plugin runtime did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS)
+      const fail = (error: Error) => {
+        clearTimeout(timer)
+        child.off('message', onMessage)
+        child.kill('SIGKILL')
+        rejectReady(error)
+      }
+      const onMessage = (message: unknown) => {
+        const m = message as { kind?: string; name?: string }
+        if (m?.kind === 'event' && m.name === 'ready') {
+          clearTimeout(timer)
+          child.off('message', onMessage)
+          child.off('exit', onEarlyExit)
+          resolveReady()
+        }
+      }
+      const onEarlyExit = (code: number | null, signal: string | null) =>
+        fail(new Error(`The plugin runtime exited while starting (${signal ?? `code ${code}`}): ${this.stderrTail.trim() || 'no output'}`))
+      child.on('message', onMessage)
+      child.once('exit', onEarlyExit)
+      child.once('error', (error) => fail(new Error(`Cannot start the plugin runtime with ${this.nodePath}: ${error.message}`)))
+    })
+    const client = connect<RuntimeMethods, RuntimeEvents>(childTransport(child))
+    this.client = client
+    for (const [name, set] of this.listeners) for (const l of set) client.on(name as keyof RuntimeEvents & string, l)
+    child.once('exit', (code, signal) => {
+      if (this.child !== child) return
+      this.onExit(code, signal)
+    })
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.client?.dispose()
+    this.client = null
+    this.child = null
+    if (this.closing) return
+    const why = signal ? `signal ${signal}` : `exit code ${code}`
+    const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ')
+    const lost = [...this.inFlight].flatMap((f) => f.lost)
+    const calls = [...this.inFlight].map((f) => f.method)
+    const message = `The plugin runtime process died (${why})${calls.length ? ` during ${calls.join(', ')}` : ''}${tail ? `: ${tail}` : ''}. It was restarted${this.lastLoad ? ' and the plugins reloaded' : ''}.`
+    const error = new RuntimeCrashError(lost.length ? `${message} Lost events: ${lost.join(', ')}` : message, lost)
+    for (const f of this.inFlight) f.reject(error)
+    this.inFlight.clear()
+    this.options.onCrash?.({ message: error.message, lost })
+    this.restarting = this.restart().finally(() => {
+      this.restarting = null
+    })
+  }
+
+  private async restart(): Promise<void> {
+    try {
+      await this.spawn()
+      if (this.lastLoad) await this.client!.load(this.lastLoad)
+    } catch (error) {
+      this.options.onCrash?.({ message: `Restarting the plugin runtime failed: ${(error as Error).message}`, lost: [] })
+    }
+  }
+
+  private async ready(): Promise<Client<RuntimeMethods, RuntimeEvents>> {
+    if (this.closing) throw new Error('The runner is closed')
+    if (this.restarting) await this.restarting
+    if (!this.client) await this.spawn()
+    return this.client!
+  }
+
+  /** Runs one call; if the process dies meanwhile, rejects with what was lost (never silently). */
+  private async call<T>(method: string, lost: string[], run: (client: Client<RuntimeMethods, RuntimeEvents>) => Promise<T>): Promise<T> {
+    const client = await this.ready()
+    return new Promise<T>((resolveCall, rejectCall) => {
+      const entry: InFlight = { method, lost, reject: rejectCall }
+      this.inFlight.add(entry)
+      run(client).then(
+        (value) => {
+          this.inFlight.delete(entry)
+          resolveCall(value)
+        },
+        (error: Error) => {
+          // A crash rejects through onExit with the lost events; the channel's own error comes first.
+          if (!this.inFlight.has(entry)) return
+          if (/Connection closed|Cannot reach the runtime/.test(error.message)) return
+          this.inFlight.delete(entry)
+          rejectCall(error)
+        },
+      )
+    })
+  }
+
+  async load(request: LoadRequest): Promise<LoadResult> {
+    // Node's permission model is fixed at start: a folder the runtime may not read yet means a restart.
+    if (this.permissionFlags().length > 0) {
+      const read = request.plugins.map((p) => resolve(p.dir)).filter((d) => !this.covers(d, this.access.read) && !d.startsWith(APP_ROOT + '/'))
+      const storage = request.options?.storageDir ? resolve(request.options.storageDir) : null
+      const write = storage && !this.covers(storage, this.access.write) ? [storage] : []
+      if (read.length || write.length) {
+        for (const d of read) this.access.read.add(d)
+        for (const d of write) this.access.write.add(d)
+        await this.respawn()
+      }
+    }
+    this.lastLoad = request
+    return this.call('load', [], (c) => c.load(request))
+  }
+
+  private covers(dir: string, set: Set<string>): boolean {
+    for (const d of set) if (dir === d || dir.startsWith(d + '/')) return true
+    return false
+  }
+
+  private async respawn(): Promise<void> {
+    const child = this.child
+    if (child) {
+      this.child = null
+      this.client?.dispose()
+      this.client = null
+      await new Promise<void>((r) => {
+        child.once('exit', () => r())
+        child.kill('SIGKILL')
+      })
+    }
+    await this.spawn()
+  }
+
+  processEvents(events: PluginEvent[]): Promise<EventResult[]> {
+    const lost = Array.isArray(events) ? events.map(describeEvent) : []
+    return this.call('processEvents', lost, (c) => c.processEvents(events))
+  }
+
+  unload(): Promise<TeardownResult> {
+    this.lastLoad = null
+    return this.call('unload', [], (c) => c.unload())
+  }
+
+  status(): Promise<RuntimeStatus> {
+    return this.call('status', [], (c) => c.status())
+  }
+
+  on<K extends keyof RuntimeEvents>(name: K, listener: (payload: RuntimeEvents[K]) => void): () => void {
+    let set = this.listeners.get(name)
+    if (!set) this.listeners.set(name, (set = new Set()))
+    const l = listener as (payload: unknown) => void
+    set.add(l)
+    const off = this.client?.on(name as keyof RuntimeEvents & string, l)
+    return () => {
+      set.delete(l)
+      off?.()
+    }
+  }
+
+  /** The runtime's pid (tests and diagnostics). */
+  get pid(): number | undefined {
+    return this.child?.pid
+  }
+
+  async close(): Promise<void> {
+    this.closing = true
+    const child = this.child
+    if (!child) return
+    const exited = new Promise<void>((r) => child.once('exit', () => r()))
+    try {
+      if (this.client) await Promise.race([this.client.unload(), new Promise((r) => setTimeout(r, 5000))])
+    } catch {}
+    this.client?.dispose()
+    child.disconnect?.()
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000)
+    await exited
+    clearTimeout(timer)
+    this.child = null
+  }
+}

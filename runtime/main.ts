@@ -1,0 +1,37 @@
+// The plugin runtime process (started by main/services/runner or the CLI with --no-node-snapshot and
+// an IPC channel): serves common/protocol/runtime.ts; every plugin runs in its own isolate.
+import { serve } from '../common/rpc/rpc.ts'
+import { RUNTIME_METHODS } from '../common/protocol/runtime.ts'
+import type { RuntimeEvents, RuntimeMethods } from '../common/protocol/runtime.ts'
+import { parentTransport } from './ipc-transport.ts'
+import { Pipeline } from './pipeline.ts'
+import { bootstrapSource } from './sandbox/bootstrap.ts'
+
+const transport = parentTransport()
+let server: ReturnType<typeof serve<RuntimeMethods, RuntimeEvents>> | undefined
+const pipeline = new Pipeline((name, payload) => server?.emit(name, payload))
+
+// One call at a time: a second request waits for the first (the isolates run on this thread anyway,
+// and a load must not interleave with the events of the previous pipeline).
+let queue: Promise<unknown> = Promise.resolve()
+function serial<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return (...args: A) => {
+    const run = queue.then(() => fn(...args))
+    queue = run.catch(() => undefined)
+    return run
+  }
+}
+
+const impl: RuntimeMethods = {
+  load: serial((request) => pipeline.load(request)),
+  processEvents: serial((events) => pipeline.processEvents(events)),
+  unload: serial(() => pipeline.unload()),
+  status: async () => pipeline.status(),
+}
+server = serve<RuntimeMethods, RuntimeEvents>(transport, impl, RUNTIME_METHODS)
+transport.onClose(() => {
+  void pipeline.unload().finally(() => process.exit(0))
+})
+// Build the isolate bootstrap now, not on the first load (it is the same for every plugin).
+bootstrapSource()
+process.send?.({ kind: 'event', name: 'ready', payload: { pid: process.pid } })
