@@ -2,6 +2,8 @@
 // fresh workspace. Screenshots of each step go to test-results/e2e/.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import { hasSystemPart, requireSystemPart } from '../test-support/system-parts.ts'
 import { openBrowser, type BrowserSession } from './support/browser.ts'
 import { StudioPage } from './support/studio-page.ts'
@@ -20,6 +22,7 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
     ui = new StudioPage(session.page)
   })
   after(async () => {
+    await session?.screenshot('99-last-state').catch(() => undefined)
     await session?.close()
     await studio?.close()
   })
@@ -39,6 +42,15 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
     await ui.verdict().filter({ hasText: 'Processed' }).waitFor()
     await ui.diffRow('properties.greeting').waitFor()
     await session.screenshot('01-first-launch')
+  })
+
+  test('the configuration form changes what the plugin does', async (t) => {
+    if (!requireSystemPart(t, 'chromium')) return
+    const config = ui.region('Configuration')
+    await config.getByLabel('Greeting').fill('Hi from the e2e config')
+    await config.getByRole('button', { name: 'Save configuration' }).click()
+    await ui.diffRow('properties.greeting').filter({ hasText: 'Hi from the e2e config' }).waitFor()
+    await session.screenshot('02-config-form')
   })
 
   test('edit the code, save with Ctrl+S, and see the new output', async (t) => {
@@ -62,7 +74,7 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
     await ui.output().getByText('edited in the studio').waitFor()
     assert.equal(await ui.diffRow('properties.greeting').count(), 0, 'the old output is gone')
     await ui.page.getByRole('tab', { name: /index\.ts/ }).locator('.dirty-dot').waitFor({ state: 'detached' })
-    await session.screenshot('02-edit-save-output')
+    await session.screenshot('03-edit-save-output')
   })
 
   test('IntelliSense knows the plugin API and type errors show as squiggles', async (t) => {
@@ -86,7 +98,7 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
     await ui.page.keyboard.type('  meta.ca')
     const suggest = ui.editor.locator('.suggest-widget')
     await suggest.getByText('cache', { exact: true }).waitFor()
-    await session.screenshot('03-intellisense')
+    await session.screenshot('04-intellisense')
     await ui.page.keyboard.press('Escape')
     await ui.page.keyboard.press('ControlOrMeta+Z')
   })
@@ -98,7 +110,14 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
     assert.match(original, /"name"/)
     await ui.replaceText('{\n  "name": "Hello",\n  "config": [{ "key": "greeting", "type": "checkbox" }]\n}\n')
     await ui.errorMarkers().first().waitFor()
-    await session.screenshot('04-plugin-json-error')
+    // The schema's message, not a syntax error: the text is valid JSON.
+    await ui.errorMarkers().first().hover()
+    await ui.page.locator('.monaco-hover').getByText(/checkbox|Value is not accepted|string, json, attachment, choice/i).first().waitFor()
+    await session.screenshot('05-plugin-json-error')
+    await ui.page.keyboard.press('Escape')
+    await ui.editor.locator('.view-lines').click()
+    await ui.page.keyboard.press('ControlOrMeta+Z')
+    await ui.errorMarkers().first().waitFor({ state: 'detached' })
   })
 
   test('a runtime error links to the line that threw', async (t) => {
@@ -126,15 +145,41 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
     await ui.editor.locator('.view-line').first().click()
     assert.equal(await ui.cursorLine(), 1)
     await link.click()
-    await ui.page.waitForFunction(() => document.querySelector('.line-numbers.active-line-number')?.textContent === '6')
+    await ui.waitForCursorLine(6)
     assert.equal(await ui.cursorLine(), 6)
     await ui.errorMarkers().first().waitFor()
-    await session.screenshot('05-runtime-error-link')
+    await session.screenshot('06-runtime-error-link')
+  })
+
+  test('a compile error links to its line too', async (t) => {
+    if (!requireSystemPart(t, 'chromium')) return
+    await ui.replaceText(['export function processEvent(event) {', '  const x = (1 + ', '  return event', '}', ''].join('\n'))
+    await ui.save()
+    const link = ui.output().getByRole('button', { name: /index\.ts:3:\d+/ }).first()
+    await link.waitFor()
+    await ui.editor.locator('.view-line').first().click()
+    await link.click()
+    await ui.waitForCursorLine(3)
+    await session.screenshot('07-compile-error-link')
+  })
+
+  test('a change made outside the studio shows in the editor', async (t) => {
+    if (!requireSystemPart(t, 'chromium')) return
+    const code = "export function processEvent(event) {\n  return { ...event, properties: { ...event.properties, from_disk: true } }\n}\n"
+    await writeFile(path.join(studio.workspaceDir, 'hello-world', 'index.ts'), code)
+    await ui.page.waitForFunction(
+      () => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document
+        .querySelector('[aria-label="Editor"] .view-lines')?.textContent?.includes('from_disk'),
+      undefined,
+      { timeout: 20_000 },
+    )
+    await ui.page.keyboard.press('F5')
+    await ui.diffRow('properties.from_disk').waitFor()
   })
 
   test('keyboard: F5 runs, F10 steps, and neither reloads the page', async (t) => {
     if (!requireSystemPart(t, 'chromium')) return
-    await ui.page.evaluate(() => ((window as unknown as { keep: number }).keep = 42))
+    await ui.page.evaluate(() => ((globalThis as unknown as { keep: number }).keep = 42))
     const progress = ui.region('Debugger').getByText(/\d+ of \d+ stepped/)
     await ui.page.keyboard.press('F10')
     await progress.filter({ hasText: /^1 of/ }).waitFor()
@@ -142,12 +187,12 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
     await progress.filter({ hasText: /^2 of/ }).waitFor()
     await ui.page.keyboard.press('F5')
     await ui.verdict().waitFor()
-    assert.equal(await ui.page.evaluate(() => (window as unknown as { keep?: number }).keep), 42)
+    assert.equal(await ui.page.evaluate(() => (globalThis as unknown as { keep?: number }).keep), 42)
     await ui.button('Run all').click()
     await ui.region('Debugger').getByText(/^(\d+) of \1 stepped$/).waitFor()
     await ui.button('Reset').click()
     await progress.filter({ hasText: /^0 of/ }).waitFor()
-    await session.screenshot('06-debugger')
+    await session.screenshot('08-debugger')
   })
 
   test('"New plugin" works from every template, in TypeScript and JavaScript', async (t) => {
@@ -162,7 +207,7 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
         await dialog.getByLabel('Plugin name').fill(`E2E ${template} ${language}`)
         await dialog.getByRole('radio', { name: new RegExp(template, 'i') }).check()
         await dialog.getByRole('radio', { name: language }).check()
-        if (n === 1) await session.screenshot('07-new-plugin-dialog')
+        if (n === 1) await session.screenshot('09-new-plugin-dialog')
         await dialog.getByRole('button', { name: 'Create plugin' }).click()
         await dialog.waitFor({ state: 'detached' })
         await ui.region('Files').getByRole('button', { name: `E2E ${template} ${language}`, exact: true }).waitFor()
@@ -173,20 +218,23 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
         assert.equal(await ui.output().getByRole('heading', { name: 'Errors' }).count(), 0)
       }
     }
-    await session.screenshot('08-new-plugins')
+    await session.screenshot('10-new-plugins')
   })
 
   test('files: create, rename and delete', async (t) => {
     if (!requireSystemPart(t, 'chromium')) return
     const files = ui.region('Files')
-    await files.getByRole('button', { name: /^New file in E2E Filter JavaScript$/ }).click()
+    await files.getByRole('button', { name: /^New file in Hello world$/ }).click()
     let dialog = ui.page.getByRole('dialog', { name: 'New file' })
     await dialog.getByRole('textbox').fill('helpers.js')
     await dialog.getByRole('button', { name: 'Create' }).click()
     await ui.waitForActiveFile('helpers.js')
     await files.getByRole('button', { name: 'Rename helpers.js' }).click()
     dialog = ui.page.getByRole('dialog', { name: 'Rename helpers.js' })
-    await dialog.getByRole('textbox').fill('util.js')
+    // The name without its extension is preselected, as in file managers: typing replaces just that.
+    await dialog.getByRole('textbox').click()
+    await ui.page.keyboard.press('ControlOrMeta+A')
+    await ui.page.keyboard.type('util.js')
     await dialog.getByRole('button', { name: 'Rename' }).click()
     await ui.waitForActiveFile('util.js')
     await files.getByRole('button', { name: 'Delete util.js' }).click()
@@ -194,6 +242,34 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
     await dialog.getByRole('button', { name: 'Delete' }).click()
     await files.getByRole('button', { name: 'util.js', exact: true }).waitFor({ state: 'detached' })
     assert.equal(await ui.page.getByRole('tab', { name: /util\.js/ }).count(), 0)
+  })
+
+  test('settings are stored per workspace', async (t) => {
+    if (!requireSystemPart(t, 'chromium')) return
+    await ui.page.getByRole('button', { name: 'Settings', exact: true }).click()
+    let dialog = ui.page.getByRole('dialog', { name: 'Workspace settings' })
+    await dialog.getByLabel('Timeout per plugin call (ms)').fill('5000')
+    await dialog.getByRole('radio', { name: 'Only these hosts' }).check()
+    await dialog.getByLabel(/Allowed hosts/).fill('api.example.com')
+    await session.screenshot('11-settings')
+    await dialog.getByRole('button', { name: 'Save settings' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    await ui.page.getByRole('button', { name: 'Settings', exact: true }).click()
+    dialog = ui.page.getByRole('dialog', { name: 'Workspace settings' })
+    assert.equal(await dialog.getByLabel('Timeout per plugin call (ms)').inputValue(), '5000')
+    assert.equal(await dialog.getByLabel(/Allowed hosts/).inputValue(), 'api.example.com')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await dialog.waitFor({ state: 'detached' })
+  })
+
+  test('Publish opens the publish dialog for the selected plugin', async (t) => {
+    if (!requireSystemPart(t, 'chromium')) return
+    await ui.button('Publish').click()
+    const dialog = ui.page.getByRole('dialog', { name: /^Publish / })
+    await dialog.waitFor()
+    await session.screenshot('12-publish-dialog')
+    await ui.page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
   })
 
   test('pane sizes are remembered across reloads', async (t) => {

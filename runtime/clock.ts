@@ -13,6 +13,13 @@ export interface PendingTimer {
   time: number
   /** What scheduled it, for the state inspector ("runEveryMinute", "job exportEventsWithRetry", …). */
   label: string
+  /** A recurring timer (the cron schedule) that runUntilIdle does not wait for. */
+  background: boolean
+}
+
+export interface TimerOptions {
+  /** True for timers that re-arm forever (scheduled tasks): "idle" means only these are left. */
+  background?: boolean
 }
 
 export interface StepResult {
@@ -23,6 +30,11 @@ export interface StepResult {
   /** True when a bound (maxSteps / maxMs) stopped the run before the queue was empty. */
   truncated: boolean
   now: number
+}
+
+export interface AdvanceOptions {
+  /** At most this many timers (default 10 000); the result says `truncated` and time stops at the last one fired. */
+  maxSteps?: number
 }
 
 export interface RunUntilIdleOptions {
@@ -36,12 +48,12 @@ export interface Clock {
   readonly mode: ClockMode
   now(): number
   /** Runs `fn` at `time` (a time in the past fires on the next step, without moving time back). */
-  at(time: number, fn: () => unknown, label?: string): TimerId
-  after(ms: number, fn: () => unknown, label?: string): TimerId
+  at(time: number, fn: () => unknown, label?: string, options?: TimerOptions): TimerId
+  after(ms: number, fn: () => unknown, label?: string, options?: TimerOptions): TimerId
   cancel(id: TimerId): boolean
   /** Virtual: moves time forward by `ms`, firing what falls due. Realtime: waits `ms` of wall time. */
-  advance(ms: number): Promise<StepResult>
-  /** Fires timers (including ones the callbacks add) until none is left or a bound is hit. */
+  advance(ms: number, options?: AdvanceOptions): Promise<StepResult>
+  /** Fires timers (including ones the callbacks add) until only background timers are left, or a bound is hit. */
   runUntilIdle(options?: RunUntilIdleOptions): Promise<StepResult>
   pending(): PendingTimer[]
   /** Cancels every timer. */
@@ -49,6 +61,7 @@ export interface Clock {
 }
 
 export const DEFAULT_MAX_STEPS = 10_000
+const MAX_TIMEOUT_MS = 2 ** 31 - 1
 const DEFAULT_REALTIME_IDLE_MS = 60_000
 
 interface Entry extends PendingTimer {
@@ -66,7 +79,11 @@ function byTime(a: Entry, b: Entry): number {
 }
 
 function publicTimer(entry: Entry): PendingTimer {
-  return { id: entry.id, time: entry.time, label: entry.label }
+  return { id: entry.id, time: entry.time, label: entry.label, background: entry.background }
+}
+
+function foreground(timers: Iterable<Entry>): Entry[] {
+  return [...timers].filter((t) => !t.background)
 }
 
 export interface VirtualClockOptions {
@@ -84,11 +101,11 @@ export function createVirtualClock(options: VirtualClockOptions = {}): Clock {
   let seq = 0
   let stepping = false
 
-  function schedule(time: number, fn: () => unknown, label: string): TimerId {
+  function schedule(time: number, fn: () => unknown, label: string, options: TimerOptions = {}): TimerId {
     checkTime(time, 'A timer time')
     if (typeof fn !== 'function') throw new Error('A timer callback must be a function')
     const id = nextId++
-    timers.set(id, { id, time, label, seq: seq++, fn })
+    timers.set(id, { id, time, label, background: options.background === true, seq: seq++, fn })
     return id
   }
 
@@ -98,8 +115,11 @@ export function createVirtualClock(options: VirtualClockOptions = {}): Clock {
     return best
   }
 
-  /** Fires due timers one at a time until `limit` (inclusive) or a bound; then time stands at `endAt`. */
-  async function step(limit: number, maxSteps: number, endAt: number | null): Promise<StepResult> {
+  /**
+   * Fires due timers one at a time until `limit` (inclusive) or a bound; then time stands at `endAt`.
+   * `untilIdle`: stop as soon as only background timers are left.
+   */
+  async function step(limit: number, maxSteps: number, endAt: number | null, untilIdle = false): Promise<StepResult> {
     if (stepping) {
       throw new Error('The clock is already being advanced: advance/runUntilIdle cannot run inside a timer callback or alongside another advance')
     }
@@ -107,6 +127,7 @@ export function createVirtualClock(options: VirtualClockOptions = {}): Clock {
     const result: StepResult = { fired: [], errors: [], truncated: false, now: current }
     try {
       for (;;) {
+        if (untilIdle && foreground(timers.values()).length === 0) break
         const next = earliest()
         if (!next || next.time > limit) break
         if (result.fired.length >= maxSteps) {
@@ -134,23 +155,27 @@ export function createVirtualClock(options: VirtualClockOptions = {}): Clock {
   return {
     mode: 'virtual',
     now: () => current,
-    at: (time, fn, label = 'timer') => schedule(time, fn, label),
-    after: (ms, fn, label = 'timer') => {
+    at: (time, fn, label = 'timer', options) => schedule(time, fn, label, options),
+    after: (ms, fn, label = 'timer', options) => {
       checkTime(ms, 'A delay')
-      return schedule(current + Math.max(0, ms), fn, label)
+      return schedule(current + Math.max(0, ms), fn, label, options)
     },
     cancel: (id) => timers.delete(id),
-    advance(ms) {
-      checkTime(ms, 'advance')
-      if (ms < 0) return Promise.reject(new Error(`advance needs a duration of 0 ms or more, not ${ms}`))
+    advance(ms, opts = {}) {
+      try {
+        checkTime(ms, 'advance')
+        if (ms < 0) throw new Error(`advance needs a duration of 0 ms or more, not ${ms}`)
+      } catch (error) {
+        return Promise.reject(error)
+      }
       const target = current + ms
-      return step(target, DEFAULT_MAX_STEPS, target)
+      return step(target, opts.maxSteps ?? DEFAULT_MAX_STEPS, target)
     },
     runUntilIdle(opts = {}) {
       const limit = opts.maxMs === undefined ? Infinity : current + opts.maxMs
-      return step(limit, opts.maxSteps ?? DEFAULT_MAX_STEPS, null).then((result) => {
-        // Stopped by maxMs with timers still waiting beyond it: say so, as with maxSteps.
-        if (!result.truncated && timers.size > 0 && opts.maxMs !== undefined) result.truncated = true
+      return step(limit, opts.maxSteps ?? DEFAULT_MAX_STEPS, null, true).then((result) => {
+        // Stopped by maxMs with foreground timers still waiting beyond it: say so, as with maxSteps.
+        if (!result.truncated && foreground(timers.values()).length > 0) result.truncated = true
         return result
       })
     },
@@ -194,12 +219,18 @@ export function createRealtimeClock(options: RealtimeClockOptions = {}): Clock {
     void run.finally(() => running.delete(run))
   }
 
-  function schedule(time: number, fn: () => unknown, label: string): TimerId {
+  /** setTimeout cannot wait longer than 2^31-1 ms (~24.8 days; a job runIn(1, 'month') is 210 days): wait in legs. */
+  function arm(entry: Entry & { handle: ReturnType<typeof setTimeout> }): void {
+    const wait = entry.time - wall()
+    entry.handle = setTimeout(() => (entry.time - wall() > 0 && wait > MAX_TIMEOUT_MS ? arm(entry) : fire(entry)), Math.max(0, Math.min(wait, MAX_TIMEOUT_MS)))
+  }
+
+  function schedule(time: number, fn: () => unknown, label: string, options: TimerOptions = {}): TimerId {
     checkTime(time, 'A timer time')
     if (typeof fn !== 'function') throw new Error('A timer callback must be a function')
     const id = nextId++
-    const entry = { id, time, label, seq: seq++, fn } as Entry & { handle: ReturnType<typeof setTimeout> }
-    entry.handle = setTimeout(() => fire(entry), Math.max(0, time - wall()))
+    const entry = { id, time, label, background: options.background === true, seq: seq++, fn } as Entry & { handle: ReturnType<typeof setTimeout> }
+    arm(entry)
     timers.set(id, entry)
     return id
   }
@@ -215,10 +246,10 @@ export function createRealtimeClock(options: RealtimeClockOptions = {}): Clock {
   return {
     mode: 'realtime',
     now: () => wall(),
-    at: (time, fn, label = 'timer') => schedule(time, fn, label),
-    after: (ms, fn, label = 'timer') => {
+    at: (time, fn, label = 'timer', options) => schedule(time, fn, label, options),
+    after: (ms, fn, label = 'timer', options) => {
       checkTime(ms, 'A delay')
-      return schedule(wall() + Math.max(0, ms), fn, label)
+      return schedule(wall() + Math.max(0, ms), fn, label, options)
     },
     cancel(id) {
       const entry = timers.get(id)
@@ -248,12 +279,13 @@ export function createRealtimeClock(options: RealtimeClockOptions = {}): Clock {
       try {
         for (;;) {
           await settle()
-          if (timers.size === 0) break
+          const waiting = foreground(timers.values())
+          if (waiting.length === 0) break
           if (result.fired.length >= maxSteps || wall() >= deadline) {
             result.truncated = true
             break
           }
-          const next = Math.min(...[...timers.values()].map((t) => t.time))
+          const next = Math.min(...waiting.map((t) => t.time))
           await waitFor(Math.min(next, deadline) - wall())
         }
       } finally {

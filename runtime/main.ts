@@ -8,8 +8,8 @@ import { Pipeline } from './pipeline.ts'
 import { bootstrapSource } from './sandbox/bootstrap.ts'
 
 const transport = parentTransport()
-let server: ReturnType<typeof serve<RuntimeMethods, RuntimeEvents>> | undefined
-const pipeline = new Pipeline((name, payload) => server?.emit(name, payload))
+// The pipeline emits through the server, which is created below (emits happen only during calls).
+const pipeline = new Pipeline((name, payload) => server.emit(name, payload))
 
 // One call at a time: a second request waits for the first (the isolates run on this thread anyway,
 // and a load must not interleave with the events of the previous pipeline).
@@ -28,7 +28,7 @@ const impl: RuntimeMethods = {
   unload: serial(() => pipeline.unload()),
   status: async () => pipeline.status(),
 }
-server = serve<RuntimeMethods, RuntimeEvents>(transport, impl, RUNTIME_METHODS)
+const server = serve<RuntimeMethods, RuntimeEvents>(transport, impl, RUNTIME_METHODS)
 transport.onClose(() => {
   void pipeline.unload().finally(() => process.exit(0))
 })

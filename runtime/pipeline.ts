@@ -4,7 +4,8 @@
 // (flushed at the end of each processEvents call and at unload). Events go through each plugin in
 // batches: one synchronous crossing into the isolate per batch, not per event.
 import type { LogEntry, PluginEvent } from '../common/plugin/event.ts'
-import type { EventResult, LoadRequest, LoadResult, PluginLoadResult, RuntimeEvents, RuntimeOptions, RuntimeStatus, StageResult, StateOp, TeardownResult } from '../common/protocol/runtime.ts'
+import type { EventResult, LoadRequest, LoadResult, PluginLoadResult, RuntimeEvents, RuntimeOptions, RuntimeStatus, StageResult, StateOp, TeardownResult, WireEventResult } from '../common/protocol/runtime.ts'
+import { annotate } from '../common/protocol/runtime.ts'
 import { INSTANCE_ID, PluginInstance } from './plugin-instance.ts'
 import type { ItemResult } from './sandbox/plugin-isolate.ts'
 
@@ -13,6 +14,21 @@ export const BATCH_SIZE = 100
 /** PH-2022 runRetriableFunction for onEvent: 5 attempts, 5 s base, ×2. */
 const ON_EVENT_MAX_ATTEMPTS = 5
 const ON_EVENT_RETRY_BASE_MS = 5000
+
+/** An EventResult while the pipeline works on it: the annotations are applied only on the way out. */
+type Working = EventResult & { annotations?: WireEventResult['annotations'] }
+
+/** The output goes over the wire once: the stage that produced it points at it. */
+function toWire(r: Working): WireEventResult {
+  const stages = r.stages.map((s) => {
+    if (s.output === undefined || s.output !== r.output) return s
+    const { output: _same, ...rest } = s
+    return { ...rest, outputIsFinal: true }
+  })
+  const wire: WireEventResult = { output: r.output, error: r.error, logs: r.logs, droppedBy: r.droppedBy, stages }
+  if (r.annotations) wire.annotations = r.annotations
+  return wire
+}
 
 type Emit = <K extends keyof RuntimeEvents>(name: K, payload: RuntimeEvents[K]) => void
 
@@ -56,10 +72,10 @@ export class Pipeline {
     return { setup }
   }
 
-  async processEvents(events: PluginEvent[]): Promise<EventResult[]> {
+  async processEvents(events: PluginEvent[]): Promise<WireEventResult[]> {
     if (!Array.isArray(events)) throw new Error('processEvents expects an array of events')
     if (!this.options) throw new Error('No plugins are loaded: call load first')
-    const results: EventResult[] = events.map((input) => ({ input, output: input, error: null, logs: [], droppedBy: null, stages: [] }))
+    const results: Working[] = events.map((input) => ({ input, output: input, error: null, logs: [], droppedBy: null, stages: [] }))
     // Revive isolates a memory limit killed, then PostHog's lazy setup (getVmMethod on first use).
     const early: LogEntry[] = []
     for (const plugin of this.plugins) plugin.revive(early)
@@ -97,10 +113,10 @@ export class Pipeline {
       this.emitLogs(r.logs)
       for (const s of r.stages) for (const op of s.ops) this.emit('stateOp', { ...op, plugin: s.plugin })
     }
-    return results
+    return results.map(toWire)
   }
 
-  private async runBatch(batch: EventResult[]): Promise<void> {
+  private async runBatch(batch: Working[]): Promise<void> {
     const teamIds = batch.map((r) => r.input.team_id)
     const same = batch.map(() => true)
     const succeeded: string[][] = batch.map(() => [])
@@ -158,10 +174,7 @@ export class Pipeline {
       if (!alive(i) || r.input.event === '$snapshot') return
       if (!succeeded[i].length && !failed[i].length && !deferred[i].length) return
       if (!same[i]) return
-      r.output = {
-        ...r.output!,
-        properties: { ...r.output!.properties, $plugins_succeeded: succeeded[i], $plugins_failed: failed[i], $plugins_deferred: deferred[i] },
-      }
+      r.annotations = { succeeded: succeeded[i], failed: failed[i], deferred: deferred[i] }
     })
     // onEvent / onSnapshot on the processed event, every plugin that has it.
     for (const plugin of this.plugins) {
@@ -176,8 +189,8 @@ export class Pipeline {
   }
 
   /** PH-2022 runRetriableFunction: RetryError retried up to 5 attempts (delays logged, run at once). */
-  private async runOnEvent(plugin: PluginInstance, method: 'onEvent' | 'onSnapshot', targets: EventResult[]): Promise<void> {
-    const processed = targets.map((r) => toProcessedEvent(r.output!))
+  private async runOnEvent(plugin: PluginInstance, method: 'onEvent' | 'onSnapshot', targets: Working[]): Promise<void> {
+    const processed = targets.map((r) => toProcessedEvent(r.annotations ? annotate(r.output!, r.annotations) : r.output!))
     let pending = targets.map((_, k) => k)
     for (let attempt = 1; attempt <= ON_EVENT_MAX_ATTEMPTS && pending.length > 0; attempt++) {
       const items = await this.runOrFail(plugin, method, pending.map((k) => processed[k]))
@@ -209,7 +222,7 @@ export class Pipeline {
     return plugin.run(method, items)
   }
 
-  private async flushCache(plugin: PluginInstance, target: EventResult | undefined, onlyIfPending = false): Promise<void> {
+  private async flushCache(plugin: PluginInstance, target: Working | undefined, onlyIfPending = false): Promise<void> {
     if (plugin.state === 'failed' || !plugin.sandbox || plugin.sandbox.dead) return
     void onlyIfPending
     const [r] = await plugin.run('flushCache', [null])
@@ -219,7 +232,7 @@ export class Pipeline {
     else this.emitLogs(logs)
   }
 
-  private attach(result: EventResult, plugin: PluginInstance, method: StageResult['method'], r: ItemResult, error: string | null = null, detail?: StageResult['errorDetail'], output?: PluginEvent | null): void {
+  private attach(result: Working, plugin: PluginInstance, method: StageResult['method'], r: ItemResult, error: string | null = null, detail?: StageResult['errorDetail'], output?: PluginEvent | null): void {
     const logs = plugin.consoleLogs(r)
     const s = stage(plugin.id, method, error, logs, r.ms, r, detail)
     if (output !== undefined) s.output = output

@@ -73,7 +73,9 @@ export interface Scheduler {
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const { clock, plugin, sink } = options
   const tasks = SCHEDULED_TASKS.filter((t) => options.tasks.includes(t))
-  const armed = new Map<ScheduledTaskName, { at: number; timer: TimerId }>()
+  /** Next due time per task; one clock timer for the soonest, so tasks due together run minute → hour → day. */
+  const armed = new Map<ScheduledTaskName, number>()
+  let timer: { id: TimerId; at: number } | null = null
   const inFlight = new Map<ScheduledTaskName, Promise<void>>()
   const runs: ScheduledRun[] = []
   let started = false
@@ -83,17 +85,23 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return run
   }
 
-  function arm(task: ScheduledTaskName): void {
-    const at = nextBoundary(task, clock.now())
-    const timer = clock.at(at, () => tick(task, at), task)
-    armed.set(task, { at, timer })
+  function armTimer(): void {
+    if (timer) clock.cancel(timer.id)
+    timer = null
+    if (!started || armed.size === 0) return
+    const at = Math.min(...armed.values())
+    const due = tasks.filter((t) => armed.get(t) === at)
+    timer = { at, id: clock.at(at, () => tick(at), due.join(' + '), { background: true }) }
   }
 
-  async function tick(task: ScheduledTaskName, due: number): Promise<void> {
-    armed.delete(task)
+  async function tick(at: number): Promise<void> {
+    timer = null
     if (!started) return
-    arm(task) // the cron keeps ticking whatever this run does
-    await run(task, due, 'schedule')
+    const due = tasks.filter((t) => armed.get(t) === at)
+    // The crons keep ticking whatever these runs do.
+    for (const task of due) armed.set(task, nextBoundary(task, at))
+    armTimer()
+    for (const task of due) await run(task, at, 'schedule')
   }
 
   async function run(task: ScheduledTaskName, due: number, trigger: ScheduledRun['trigger']): Promise<ScheduledRun> {
@@ -130,12 +138,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     start() {
       if (started) return
       started = true
-      for (const task of tasks) arm(task)
+      for (const task of tasks) armed.set(task, nextBoundary(task, clock.now()))
+      armTimer()
     },
     async stop() {
       started = false
-      for (const { timer } of armed.values()) clock.cancel(timer)
       armed.clear()
+      armTimer()
       await Promise.allSettled([...inFlight.values()])
     },
     fireNow(task) {
@@ -145,7 +154,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return run(task, clock.now(), 'manual')
     },
     nextRuns: () =>
-      [...armed.entries()].map(([task, { at }]) => ({ task, at, cron: SCHEDULE_CRONS[task] })).sort((a, b) => a.at - b.at || SCHEDULED_TASKS.indexOf(a.task) - SCHEDULED_TASKS.indexOf(b.task)),
+      [...armed.entries()].map(([task, at]) => ({ task, at, cron: SCHEDULE_CRONS[task] })).sort((a, b) => a.at - b.at || SCHEDULED_TASKS.indexOf(a.task) - SCHEDULED_TASKS.indexOf(b.task)),
     running: () => [...inFlight.keys()],
     history: () => runs.map((r) => ({ ...r })),
   }

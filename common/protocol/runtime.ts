@@ -110,6 +110,38 @@ export interface EventResult {
   stages: StageResult[]
 }
 
+/**
+ * An EventResult as it crosses the IPC channel: without the input (the caller has it), the final
+ * output sent once (a processEvent stage that produced it says `outputIsFinal`), and PostHog's
+ * `$plugins_*` annotations as lists. `expandEventResults` gives back the full EventResult.
+ */
+export interface WireEventResult {
+  output: PluginEvent | null
+  /** `$plugins_succeeded/failed/deferred` as runProcessEvent wrote them onto the event, when it did. */
+  annotations?: { succeeded: string[]; failed: string[]; deferred: string[] }
+  error: string | null
+  logs: LogEntry[]
+  droppedBy: string | null
+  stages: (StageResult & { outputIsFinal?: boolean })[]
+}
+
+/** PostHog's runProcessEvent: `event.properties = {...event.properties, $plugins_succeeded, …}`. */
+export function annotate(event: PluginEvent, a: NonNullable<WireEventResult['annotations']>): PluginEvent {
+  return { ...event, properties: { ...event.properties, $plugins_succeeded: a.succeeded, $plugins_failed: a.failed, $plugins_deferred: a.deferred } }
+}
+
+export function expandEventResults(inputs: PluginEvent[], wire: WireEventResult[]): EventResult[] {
+  return wire.map((w, i) => {
+    const stages = w.stages.map((s) => {
+      if (!s.outputIsFinal) return s
+      const { outputIsFinal: _final, ...stage } = s
+      return { ...stage, output: w.output }
+    })
+    const output = w.output && w.annotations ? annotate(w.output, w.annotations) : w.output
+    return { input: inputs[i], output, error: w.error, logs: w.logs, droppedBy: w.droppedBy, stages }
+  })
+}
+
 export interface TeardownResult {
   teardown: { plugin: string; error: string | null; logs: LogEntry[] }[]
 }
@@ -125,8 +157,8 @@ export interface RuntimeStatus {
 export type RuntimeMethods = {
   /** Replaces whatever was loaded: tears the old pipeline down, loads and sets up the new one. */
   load(request: LoadRequest): Promise<LoadResult>
-  /** Runs events through the pipeline in order; one result per event, in order. */
-  processEvents(events: PluginEvent[]): Promise<EventResult[]>
+  /** Runs events through the pipeline in order; one result per event, in order (expandEventResults). */
+  processEvents(events: PluginEvent[]): Promise<WireEventResult[]>
   /** Runs teardownPlugin everywhere and disposes the isolates. */
   unload(): Promise<TeardownResult>
   status(): Promise<RuntimeStatus>

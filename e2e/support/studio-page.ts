@@ -1,6 +1,13 @@
 // A page object for the studio: finds things by the accessible names of DESIGN.md §6.
 import type { Locator, Page } from 'playwright-core'
 
+/** The few browser globals the in-page functions below use (this code is type-checked without DOM types). */
+interface InPage {
+  document: { querySelector(selector: string): { textContent: string | null } | null }
+  DataTransfer: new () => { setData(type: string, value: string): void }
+  ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean; cancelable: boolean }) => Event
+}
+
 export type RegionName = 'Files' | 'Editor' | 'Configuration' | 'Debugger' | 'Output'
 
 export class StudioPage {
@@ -54,12 +61,17 @@ export class StudioPage {
     await this.editor.locator('.view-lines').click()
     await this.page.keyboard.press('ControlOrMeta+A')
     await this.editor.locator('textarea.inputarea, .native-edit-context').first().evaluate((target, pasted) => {
-      const data = new DataTransfer()
+      const page = globalThis as unknown as InPage
+      const data = new page.DataTransfer()
       data.setData('text/plain', pasted)
-      target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+      target.dispatchEvent(new page.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
     }, text)
     await this.page.waitForFunction(
-      (expected) => document.querySelector('[aria-label="Editor"] .monaco-editor .view-lines')?.textContent?.replace(/\u00a0/g, ' ').includes(expected),
+      (expected) =>
+        (globalThis as unknown as InPage).document
+          .querySelector('[aria-label="Editor"] .monaco-editor .view-lines')
+          ?.textContent?.replace(/\u00a0/g, ' ')
+          .includes(expected),
       text.split('\n')[0],
     )
   }
@@ -68,11 +80,19 @@ export class StudioPage {
   async visibleText(): Promise<string> {
     const lines = await this.editor.locator('.view-lines .view-line').evaluateAll((nodes) =>
       nodes
-        .map((node) => ({ top: parseFloat((node as HTMLElement).style.top) || 0, text: node.textContent ?? '' }))
+        .map((node) => ({ top: parseFloat((node as unknown as { style: { top: string } }).style.top) || 0, text: node.textContent ?? '' }))
         .sort((a, b) => a.top - b.top)
         .map((line) => line.text),
     )
     return lines.join('\n').replace(/\u00a0/g, ' ')
+  }
+
+  /** Waits until the cursor is on `line`. */
+  async waitForCursorLine(line: number): Promise<void> {
+    await this.page.waitForFunction(
+      (expected) => (globalThis as unknown as InPage).document.querySelector('.line-numbers.active-line-number')?.textContent === String(expected),
+      line,
+    )
   }
 
   /** The line number the cursor is on. */

@@ -46,7 +46,9 @@ export function textReport(run: RunOutcome, colour: boolean): string {
       } else counts.changed++
       for (const change of changes) lines.push(`  ${changeLine(change, mask, paint)}`)
     }
-    for (const log of result.logs) lines.push(`  ${logLine(log, mask, paint)}`)
+    // A lazily run setupPlugin's lines are already shown under the pipeline.
+    const setupLines = new Set(result.stages.filter((s) => s.method === 'setupPlugin').flatMap((s) => s.logs.map(logKey)))
+    for (const log of result.logs) if (!setupLines.has(logKey(log))) lines.push(`  ${logLine(log, mask, paint)}`)
     const errors = stageErrors(result)
     if (errors.length) counts.errors++
     for (const { plugin, method, error, detail } of errors) {
@@ -98,6 +100,10 @@ const LEVEL_STYLE: Record<LogEntry['level'], Style> = { debug: 'dim', log: 'rese
 function logLine(log: LogEntry, mask: (t: string) => string, paint: Paint): string {
   const who = log.plugin ? `${log.plugin}: ` : ''
   return paint(LEVEL_STYLE[log.level] ?? 'reset', `[${log.level}] ${who}${mask(log.message)}`)
+}
+
+function logKey(log: LogEntry): string {
+  return `${log.plugin}\u0000${log.time}\u0000${log.level}\u0000${log.message}`
 }
 
 function stageErrors(result: EventResult): { plugin: string; method: string; error: string; detail?: SerializedError }[] {

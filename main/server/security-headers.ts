@@ -2,8 +2,8 @@
 // Monaco's workers from this server only, no remote origins) and the usual hardening.
 import type { ServerResponse } from 'node:http'
 
-export function contentSecurityPolicy(origin: string): string {
-  const socketOrigin = origin.replace(/^http/, 'ws')
+/** `connectSources`: besides 'self', where the page may connect (browser mode: its WebSocket). */
+export function contentSecurityPolicy(origin: string, connectSources = [origin.replace(/^http/, 'ws')]): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -12,7 +12,7 @@ export function contentSecurityPolicy(origin: string): string {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    `connect-src 'self' ${socketOrigin}`,
+    ["connect-src 'self'", ...connectSources].join(' '),
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

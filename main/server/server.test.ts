@@ -144,6 +144,7 @@ test('the socket needs the token and this server’s own origin; then the studio
   const written = await studio.writeFile('hello/notes.md', '# notes\n')
   assert.equal((await studio.readFile('hello/notes.md')).version, written.version)
   await assert.rejects(studio.readFile('../outside.txt'), { name: 'PathError' })
-  const loose = studio as unknown as { constructor(): Promise<unknown> }
-  await assert.rejects(loose.constructor(), /Unknown method/)
+  const loose = studio as unknown as Record<string, () => Promise<unknown>>
+  await assert.rejects(loose['constructor'](), /Unknown method/)
+  await assert.rejects(loose['subscribe'](), /Unknown method/)
 })

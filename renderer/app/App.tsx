@@ -1,6 +1,5 @@
 // The studio window: toolbar, the five panes with resizable dividers, status bar and dialogs.
 import { useEffect } from 'react'
-import type { ComponentType } from 'react'
 import { useStore } from '../state/store.ts'
 import { store } from '../state/studio-state.ts'
 import { commandForKey, runCommand } from '../state/commands.ts'
@@ -15,9 +14,7 @@ import { OutputPane } from '../output/OutputPane.tsx'
 import { ConfigurationPane } from '../configuration/ConfigurationPane.tsx'
 import { DebuggerPane } from '../debugger/DebuggerPane.tsx'
 import { SettingsDialog } from '../settings/SettingsDialog.tsx'
-
-const publishDialogs = import.meta.glob<{ PublishDialog: ComponentType<{ pluginId: string; onClose(): void }> }>('../publish/PublishDialog.tsx', { eager: true })
-const PublishDialog = Object.values(publishDialogs)[0]?.PublishDialog
+import { PublishMount } from './PublishMount.tsx'
 
 export function App() {
   const connection = useStore(store, (s) => s.connection)
@@ -75,7 +72,7 @@ export function App() {
       <StatusBar />
       {dialog === 'newPlugin' && <NewPluginDialog />}
       {dialog === 'settings' && <SettingsDialog />}
-      {dialog === 'publish' && plugin && PublishDialog && <PublishDialog pluginId={plugin} onClose={() => store.set({ dialog: null })} />}
+      {dialog === 'publish' && plugin && <PublishMount plugin={plugin} />}
     </div>
   )
 }

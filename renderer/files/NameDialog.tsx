@@ -1,5 +1,5 @@
 // Asks for a file name or path (new file, rename), with the problem shown inline.
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { Dialog } from '../layout/Dialog.tsx'
 import { errorText } from '../state/studio-state.ts'
 
@@ -17,6 +17,7 @@ export function NameDialog({ title, label, initial, submitLabel, onSubmit, onClo
   const [value, setValue] = useState(initial)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const preselected = useRef(false)
   const submit = async () => {
     const name = value.trim()
     if (!name) return setError('Enter a name.')
@@ -57,7 +58,9 @@ export function NameDialog({ title, label, initial, submitLabel, onSubmit, onClo
             setError(null)
           }}
           onFocus={(e) => {
-            // Select the name without its extension, as file managers do.
+            // On first focus, select the name without its extension, as file managers do.
+            if (preselected.current) return
+            preselected.current = true
             const dot = e.target.value.lastIndexOf('.')
             const slash = e.target.value.lastIndexOf('/')
             e.target.setSelectionRange(slash + 1, dot > slash + 1 ? dot : e.target.value.length)

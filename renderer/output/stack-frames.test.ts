@@ -34,4 +34,6 @@ test('plugin-relative and file: URLs resolve inside the plugin', () => {
 test('compile errors in esbuild form point at the line', () => {
   const frames = parseStack('index.ts:3:10: ERROR: Expected ";" but found "x"', context)
   assert.deepEqual(frames[0].place, { path: 'hello/index.ts', line: 3, column: 10 })
+  const named = parseStack('CompileError: /home/me/ws/hello/index.ts:4:2: Unexpected "}"\n    at compilePlugin (/app/runtime/compile.ts:95:13)', context)
+  assert.deepEqual(named.map((f) => f.place), [{ path: 'hello/index.ts', line: 4, column: 2 }, null])
 })

@@ -27,7 +27,7 @@ export interface StackContext {
 }
 
 const V8_FRAME = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?\s*$/
-const COMPILE_LOCATION = /^\s*(?:✘ \[ERROR\] )?([^\s:()]+\.[cm]?[jt]sx?|[^\s:()]+\.json):(\d+):(\d+):?\s*(.*)$/
+const COMPILE_LOCATION = /^\s*(?:✘ \[ERROR\] |[\w.]*Error: )?((?:[a-zA-Z]:)?[^\s:()]+\.(?:[cm]?[jt]sx?|json)):(\d+):(\d+):?\s*(.*)$/
 
 function normalise(path: string): string {
   return path.replace(/^file:\/\//, '').replace(/\\/g, '/').replace(/^\.\//, '')

@@ -35,7 +35,7 @@ let sharedGeoIp: GeoIp | undefined
 /** Bounded wait for a fetch, so a dead server fails the call instead of hanging the runtime. */
 const FETCH_TIMEOUT_MS = 60_000
 
-async function hostFetch(request: { url: string; method: string; headers: [string, string][]; body: string | Uint8Array | null; redirect: RequestRedirect }) {
+async function hostFetch(request: { url: string; method: string; headers: [string, string][]; body: string | Uint8Array | null; redirect: 'follow' | 'error' | 'manual' }) {
   const response = await fetch(request.url, {
     method: request.method,
     headers: request.headers,

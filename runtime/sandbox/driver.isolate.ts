@@ -85,19 +85,22 @@ let sliceStart = 0
 function finish(value: unknown, failed: boolean, error?: unknown) {
   const t = task!
   const item = t.current!
-  t.results[t.index] = {
+  // Only what is there crosses back (empty lists are left out: copying is most of the cost).
+  const sink = item.sink
+  const r: Any = {
     // processEvent: PostHog's `(await processEvent(e)) || null`; after a throw, the event goes on with
     // whatever the plugin changed in place before throwing.
     value: failed ? (t.orNull ? t.items[t.index] : undefined) : t.orNull ? value || null : value,
     error: failed ? serializeError(error) : null,
-    logs: item.sink.logs,
-    captures: item.sink.captures,
-    apiCalls: item.sink.apiCalls,
-    jobs: item.sink.jobs,
-    ops: item.sink.ops,
     same: !failed && value === t.items[t.index],
     ms: Date.now() - item.started,
   }
+  if (sink.logs.length) r.logs = sink.logs
+  if (sink.captures.length) r.captures = sink.captures
+  if (sink.apiCalls.length) r.apiCalls = sink.apiCalls
+  if (sink.jobs.length) r.jobs = sink.jobs
+  if (sink.ops.length) r.ops = sink.ops
+  t.results[t.index] = r
   t.current = null
   t.parked = false
   t.index++

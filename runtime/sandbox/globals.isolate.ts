@@ -255,15 +255,24 @@ class URLSearchParams {
   }
 }
 
-// Host answers: [href, origin, protocol, username, password, host, hostname, port, pathname, search, hash]
+// Host answers "href\norigin\nprotocol\nusername\npassword\nhost\nhostname\nport\npathname\nsearch\nhash",
+// or "!" + the parser's error message.
 type Parts = string[]
+function hostParse(input: string, base?: string): Parts | string {
+  const answer: string = host.urlParse(input, base)
+  return answer.charCodeAt(0) === 33 ? answer.slice(1) : answer.split('\n')
+}
+function hostSet(href: string, part: string, value: string): Parts | string {
+  const answer: string = host.urlSet(href, part, value)
+  return answer.charCodeAt(0) === 33 ? answer.slice(1) : answer.split('\n')
+}
 const PART = { href: 0, origin: 1, protocol: 2, username: 3, password: 4, host: 5, hostname: 6, port: 7, pathname: 8, search: 9, hash: 10 } as const
 
 class URL {
   #p: Parts
   #params: URLSearchParams | null = null
   constructor(input: unknown, base?: unknown) {
-    const parts = host.urlParse(String(input), base === undefined ? undefined : String(base))
+    const parts = hostParse(String(input), base === undefined ? undefined : String(base))
     if (typeof parts === 'string') {
       const error = new TypeError(parts) as Any
       error.code = 'ERR_INVALID_URL'
@@ -273,7 +282,7 @@ class URL {
     this.#p = parts
   }
   static canParse(input: unknown, base?: unknown): boolean {
-    return typeof host.urlParse(String(input), base === undefined ? undefined : String(base)) !== 'string'
+    return typeof hostParse(String(input), base === undefined ? undefined : String(base)) !== 'string'
   }
   static parse(input: unknown, base?: unknown): URL | null {
     try {
@@ -286,7 +295,7 @@ class URL {
     url.#set('search', query)
   }
   #set(part: string, value: unknown) {
-    const parts = host.urlSet(this.#p[0], part, String(value))
+    const parts = hostSet(this.#p[0], part, String(value))
     if (typeof parts === 'string') {
       if (part === 'href') throw new TypeError(parts)
       return

@@ -7,8 +7,9 @@ import * as zlib from 'node:zlib'
 /** Exact-size copy: a pooled Buffer's view would drag its whole 8 KiB slab across. */
 const tight = (b: Uint8Array) => Uint8Array.prototype.slice.call(b)
 
-function parts(u: URL): string[] {
-  return [u.href, u.origin, u.protocol, u.username, u.password, u.host, u.hostname, u.port, u.pathname, u.search, u.hash]
+/** One string (the parts joined by a newline, which WHATWG never leaves in a part): one copy, not eleven. */
+function parts(u: URL): string {
+  return `${u.href}\n${u.origin}\n${u.protocol}\n${u.username}\n${u.password}\n${u.host}\n${u.hostname}\n${u.port}\n${u.pathname}\n${u.search}\n${u.hash}`
 }
 
 const ZLIB: Record<string, (b: Uint8Array, o: zlib.ZlibOptions) => Buffer> = {
@@ -24,20 +25,21 @@ const ZLIB: Record<string, (b: Uint8Array, o: zlib.ZlibOptions) => Buffer> = {
 }
 
 export const hostFunctions: Record<string, (...args: never[]) => unknown> = {
-  urlParse(input: string, base?: string): string[] | string {
+  /** The parts joined by '\n', or `!` + the error message. */
+  urlParse(input: string, base?: string): string {
     try {
       return parts(base === undefined ? new URL(input) : new URL(input, base))
     } catch (error) {
-      return (error as Error).message
+      return `!${(error as Error).message}`
     }
   },
-  urlSet(href: string, part: string, value: string): string[] | string {
+  urlSet(href: string, part: string, value: string): string {
     try {
       const u = new URL(href)
       ;(u as unknown as Record<string, string>)[part] = value
       return parts(u)
     } catch (error) {
-      return (error as Error).message
+      return `!${(error as Error).message}`
     }
   },
   legacyUrlParse(input: string) {

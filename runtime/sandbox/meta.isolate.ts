@@ -43,13 +43,25 @@ function decodeGet(raw: string | null, defaultValue: unknown, options: Any): unk
 }
 /** Sends the writes not yet flushed plus `ops` to the host store, in order; resolves with the results of `ops`. */
 function hostCache(ops: Any[]): Promise<Any[]> {
-  const flushed = pending
+  const flushed = compact(pending)
   pending = []
   return S.hostOp('cache', [[...flushed, ...ops]]).then((results: Any[]) => {
     results.slice(0, flushed.length).forEach((r, i) => {
       if (!r.ok) S.log('error', `cache.${flushed[i].op}(${JSON.stringify(flushed[i].args[0])}) failed when written to the store: ${r.error.message}`)
     })
     return results.slice(flushed.length)
+  })
+}
+/** A SET replaces a key's value and TTL: earlier writes of that key in the same flush need not go. */
+function compact(ops: Any[]): Any[] {
+  if (ops.length < 2) return ops
+  const lastSet = new Map<string, number>()
+  ops.forEach((op, i) => {
+    if (op.op === 'set') lastSet.set(op.args[0], i)
+  })
+  return ops.filter((op, i) => {
+    const last = lastSet.get(op.args[0])
+    return last === undefined || i >= last
   })
 }
 function unwrap(result: Any) {

@@ -130,7 +130,7 @@ scaffold.default = scaffold
 
 /** plugin-contrib 0.0.5 createBuffer. There are no timers in the sandbox: it flushes on its limit or flush(). */
 function createBuffer(opts: Any = {}) {
-  console.warn('[@posthog/plugin-contrib] createBuffer is deprecated, use exportEvents instead')
+  G.console.warn('[@posthog/plugin-contrib] createBuffer is deprecated, use exportEvents instead')
   const buffer: Any = {
     _buffer: [] as unknown[],
     _timeout: null,

@@ -59,8 +59,10 @@ export class PluginIsolate {
   readonly context: ivm.Context
   private entry: Record<string, ivm.Reference<(...args: unknown[]) => unknown>> = {}
   private deadReason: string | null = null
+  private readonly memoryMb: number
 
   private constructor(memoryMb: number) {
+    this.memoryMb = memoryMb
     this.isolate = new ivm.Isolate({ memoryLimit: memoryMb })
     this.context = this.isolate.createContextSync()
   }
@@ -78,7 +80,8 @@ export class PluginIsolate {
       cachedData: bootstrapCache.data,
       produceCachedData: !bootstrapCache.data,
     })
-    if (!bootstrapCache.data && script.cachedData) bootstrapCache.data = script.cachedData
+    const produced = (script as ivm.Script & { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData
+    if (!bootstrapCache.data && produced) bootstrapCache.data = produced
     script.runSync(sandbox.context, { timeout: 5000 })
     script.release()
     const entry = jail.getSync(ENTRY_GLOBAL, { reference: true }) as ivm.Reference<Record<string, unknown>>
@@ -144,7 +147,15 @@ export class PluginIsolate {
       }
       if (state.done) {
         const out = state.results ?? []
-        for (let i = 0; i < out.length; i++) results[i] = results[i] ?? out[i]
+        for (let i = 0; i < out.length; i++) {
+          const r = out[i]
+          // The isolate leaves empty lists out; give every result its full shape.
+          r.logs ??= []
+          r.captures ??= []
+          r.apiCalls ??= []
+          r.jobs ??= []
+          results[i] = results[i] ?? r
+        }
         return results as ItemResult[]
       }
       if (state.requests.length > 0) {
@@ -204,7 +215,9 @@ export class PluginIsolate {
   private noteDeath(error: unknown): void {
     const message = (error as Error)?.message ?? String(error)
     if (this.isolate.isDisposed || MEMORY.test(message)) {
-      this.deadReason = MEMORY.test(message) ? `Isolate was disposed during execution due to memory limit (${message})` : message
+      this.deadReason = MEMORY.test(message)
+        ? `Isolate was disposed during execution due to memory limit (${this.memoryMb} MB); the results of its other events in this batch were lost with it`
+        : message
       this.dispose()
     }
   }

@@ -68,8 +68,11 @@ export function createPublishService(deps: PublishServiceDeps) {
             const who = await npmFetch.json('/-/whoami', registryOptions(acct.target, token))
             user = typeof who.username === 'string' ? who.username : null
           } catch (error) {
-            throw npmPublishError(error, { registry: acct.target, name: '', version: '', token })
+            const mapped = npmPublishError(error, { registry: acct.target, name: 'the token', version: '', token })
+            throw new NpmPublishError(mapped.failure, mapped.message.replace(/ Nothing was published\.$/, ' The token was not saved.'))
           }
+          // npmjs answers 401 to a bad token; Verdaccio answers 200 without a user.
+          if (!user) throw new NpmPublishError('unauthorized', `${acct.target} did not recognise the token (it names no user): it is wrong, expired or revoked. The token was not saved.`)
         } else {
           const conn = await connectPostHog(acct.target, token)
           user = conn.organization.name

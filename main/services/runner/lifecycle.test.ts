@@ -100,7 +100,7 @@ test('a thrown Error, string or rejection lets the event pass on with the error 
     assert.deepEqual(r.output?.properties?.$plugins_failed, ['Throws (1)'])
   }
   assert.equal(string.logs.find((l) => l.source === 'PLUGIN')?.message, 'a plain string')
-  assert.match(error.logs.find((l) => l.source === 'PLUGIN')?.message ?? '', /^Error: plugin broke\n\s+at processEvent \(index\.ts:3:/)
+  assert.match(error.logs.find((l) => l.source === 'PLUGIN')?.message ?? '', /^Error: plugin broke\n\s+at processEvent \(index\.ts:4:/)
 })
 
 test("changing team_id is refused with PostHog's IllegalOperationError; other changes stay", async () => {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { connect } from '../../../common/rpc/rpc.ts'
 import type { Client } from '../../../common/rpc/rpc.ts'
 import type { PluginEvent } from '../../../common/plugin/event.ts'
+import { expandEventResults } from '../../../common/protocol/runtime.ts'
 import type { EventResult, LoadRequest, LoadResult, RuntimeEvents, RuntimeMethods, RuntimeStatus, TeardownResult } from '../../../common/protocol/runtime.ts'
 import { findRuntimeNode } from './find-node.ts'
 import { childTransport } from './ipc-transport.ts'
@@ -96,7 +97,7 @@ export class Runner {
 
   private async spawn(): Promise<void> {
     const args = ['--no-node-snapshot', ...this.permissionFlags(), RUNTIME_ENTRY]
-    const child = spawn(this.nodePath, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'json' })
+    const child = spawn(this.nodePath, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced' })
     this.child = child
     this.stderrTail = ''
     child.stderr?.setEncoding('utf8')
@@ -230,7 +231,7 @@ export class Runner {
 
   processEvents(events: PluginEvent[]): Promise<EventResult[]> {
     const lost = Array.isArray(events) ? events.map(describeEvent) : []
-    return this.call('processEvents', lost, (c) => c.processEvents(events))
+    return this.call('processEvents', lost, async (c) => expandEventResults(events, await c.processEvents(events)))
   }
 
   unload(): Promise<TeardownResult> {

@@ -45,7 +45,7 @@ test('crypto, url, zlib, stream, scaffold, node-fetch, Buffer, TextEncoder/Decod
   assert.equal(c.noProcess, 'undefined')
   assert.equal(c.noSetTimeout, 'undefined')
   assert.equal(c.noRequire, "Cannot import 'fs'! This package is not provided by PostHog in plugins.")
-  assert.equal(c.intl, '8')
+  assert.equal(c.intl, new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', hour12: false }).format(new Date('2021-06-01T12:00:00Z')))
 })
 
 test("console output is captured with its level in PostHog's format", async () => {
