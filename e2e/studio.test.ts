@@ -100,6 +100,11 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
     await suggest.getByText('cache', { exact: true }).waitFor()
     await session.screenshot('04-intellisense')
     await ui.page.keyboard.press('Escape')
+    await ui.page.keyboard.press('Enter')
+    await ui.page.keyboard.type('event.dist')
+    await suggest.getByText('distinct_id', { exact: true }).waitFor()
+    await ui.page.keyboard.press('Escape')
+    await ui.page.keyboard.press('ControlOrMeta+Z')
     await ui.page.keyboard.press('ControlOrMeta+Z')
   })
 
@@ -111,7 +116,7 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
     await ui.replaceText('{\n  "name": "Hello",\n  "config": [{ "key": "greeting", "type": "checkbox" }]\n}\n')
     await ui.errorMarkers().first().waitFor()
     // The schema's message, not a syntax error: the text is valid JSON.
-    await ui.errorMarkers().first().hover()
+    await ui.errorMarkers().first().hover({ force: true })
     await ui.page.locator('.monaco-hover').getByText(/checkbox|Value is not accepted|string, json, attachment, choice/i).first().waitFor()
     await session.screenshot('05-plugin-json-error')
     await ui.page.keyboard.press('Escape')
@@ -190,6 +195,10 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
     assert.equal(await ui.page.evaluate(() => (globalThis as unknown as { keep?: number }).keep), 42)
     await ui.button('Run all').click()
     await ui.region('Debugger').getByText(/^(\d+) of \1 stepped$/).waitFor()
+    // Any event's result can be shown in Output.
+    await ui.region('Debugger').getByRole('option').nth(1).click()
+    await ui.output().getByText(/^Event 2 ·/).waitFor()
+    await ui.verdict().waitFor()
     await ui.button('Reset').click()
     await progress.filter({ hasText: /^0 of/ }).waitFor()
     await session.screenshot('08-debugger')

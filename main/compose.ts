@@ -3,6 +3,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { existsSync } from 'node:fs'
+import { SecretsService } from './services/secrets/secrets-service.ts'
 import { StudioService } from './services/studio-service.ts'
 import { Workspace } from './services/workspace/workspace.ts'
 import { defaultWorkspaceDir, ensureDefaultWorkspace } from './services/workspace/default-workspace.ts'
@@ -31,6 +32,8 @@ export async function composeStudio(options: ComposeOptions = {}): Promise<Studi
   return new StudioService({
     workspace,
     sampleEventsDir: samples,
+    // The keychain is asked on first use (publishing), not at startup.
+    secrets: new SecretsService(),
     // Loaded on the first run, not at startup: opening the studio should not wait for the runtime's code.
     startRunner: async (onCrash) => {
       const { Runner } = await import('./services/runner/runner.ts')

@@ -4,6 +4,7 @@
 // refused with PostHog's own words. The source map is kept so stack traces point at the user's lines.
 import { build } from 'esbuild'
 import type { Message } from 'esbuild'
+import { stat } from 'node:fs/promises'
 import { dirname, relative, sep } from 'node:path'
 import { ALLOWED_IMPORTS } from './sandbox/sandbox.constants.ts'
 
@@ -48,8 +49,24 @@ function describe(file: string, message: Message): string {
   return `${where}: ${message.text}`
 }
 
+/** Reloading an unchanged file (same size and mtime) reuses its compilation: cold start stays small. */
+const cache = new Map<string, { key: string; compiled: CompiledPlugin }>()
+
 /** Compiles the plugin's entry file (absolute path). Throws CompileError naming the file. */
 export async function compilePlugin(file: string, pluginDir = dirname(file)): Promise<CompiledPlugin> {
+  let key = ''
+  try {
+    const s = await stat(file)
+    key = `${pluginDir}|${s.size}|${s.mtimeMs}`
+  } catch {}
+  const hit = cache.get(file)
+  if (key && hit?.key === key) return hit.compiled
+  const compiled = await compileUncached(file, pluginDir)
+  if (key) cache.set(file, { key, compiled })
+  return compiled
+}
+
+async function compileUncached(file: string, pluginDir: string): Promise<CompiledPlugin> {
   const name = relative(pluginDir, file).split(sep).join('/')
   let result
   try {

@@ -106,7 +106,7 @@ export class PluginInstance {
   instantiate(): void {
     const compiled = this.compiled!
     this.sandbox?.dispose()
-    const sandbox = PluginIsolate.create(this.options.memoryMb)
+    const sandbox = PluginIsolate.take(this.options.memoryMb)
     this.sandbox = sandbox
     sandbox.runPluginScript(compiled.code, this.scriptName, compiled.lineOffset, this.options.timeoutMs)
     this.caps = sandbox.init({

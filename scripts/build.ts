@@ -4,7 +4,7 @@
 //   node scripts/build.ts [--force] [--renderer] [--electron]
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { globSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { globSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import type { BuildOptions, Plugin } from 'esbuild'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -44,9 +44,9 @@ export function electronIsFresh(): boolean {
   return builtAt(ELECTRON_STAMP) > newestSource(ELECTRON_SOURCES)
 }
 
-export async function buildRenderer(): Promise<void> {
+export async function buildRenderer(quiet = false): Promise<void> {
   const { build } = await import('vite')
-  await build({ configFile: path.join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' })
+  await build({ configFile: path.join(ROOT, 'renderer', 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' })
   writeFileSync(RENDERER_STAMP, `${new Date().toISOString()}\n`)
 }
 
@@ -77,19 +77,29 @@ export async function buildElectron(): Promise<void> {
   const esbuild = await import('esbuild')
   const outdir = path.join(OUT, 'electron')
   mkdirSync(outdir, { recursive: true })
-  const common: BuildOptions = { bundle: true, platform: 'node', format: 'cjs', target: 'node22', external: ['electron'], logLevel: 'warning', sourcemap: 'linked', legalComments: 'none' }
-  await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'main/electron/main.ts')], outfile: path.join(outdir, 'main.cjs'), banner: { js: MAIN_BANNER }, plugins: [moduleUrlPlugin] })
+  const common: BuildOptions = { bundle: true, platform: 'node', format: 'cjs', target: 'node22', external: ['electron'], logLevel: 'warning', sourcemap: 'linked', legalComments: 'none', write: false }
+  // Written whole (temp file + rename): a test or a running app may be reading the old bundle.
+  const writeOutputs = (result: { outputFiles?: { path: string; contents: Uint8Array }[] }) => {
+    for (const file of result.outputFiles ?? []) {
+      const temp = `${file.path}.${process.pid}.tmp`
+      writeFileSync(temp, file.contents)
+      renameSync(temp, file.path)
+    }
+  }
+  // npm packages stay in node_modules (shipped with the app): native ones (@napi-rs/keyring) cannot be
+  // bundled, and npm's own libraries load parts of themselves dynamically.
+  writeOutputs(await esbuild.build({ ...common, packages: 'external', entryPoints: [path.join(ROOT, 'main/electron/main.ts')], outfile: path.join(outdir, 'main.cjs'), banner: { js: MAIN_BANNER }, plugins: [moduleUrlPlugin] }))
   // The preload runs sandboxed: only 'electron' may be required there, everything else is bundled in.
-  await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'main/electron/preload.ts')], outfile: path.join(outdir, 'preload.cjs') })
+  writeOutputs(await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'main/electron/preload.ts')], outfile: path.join(outdir, 'preload.cjs') }))
   writeFileSync(ELECTRON_STAMP, `${new Date().toISOString()}\n`)
 }
 
 /** Builds what is out of date (or everything with force). Returns the parts it built. */
-export async function buildIfNeeded(options: { force?: boolean; renderer?: boolean; electron?: boolean } = {}): Promise<string[]> {
+export async function buildIfNeeded(options: { force?: boolean; renderer?: boolean; electron?: boolean; quiet?: boolean } = {}): Promise<string[]> {
   const parts = { renderer: options.renderer ?? true, electron: options.electron ?? true }
   const built: string[] = []
   if (parts.renderer && (options.force || !rendererIsFresh())) {
-    await buildRenderer()
+    await buildRenderer(options.quiet)
     built.push('renderer')
   }
   if (parts.electron && (options.force || !electronIsFresh())) {

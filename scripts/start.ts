@@ -122,7 +122,7 @@ async function runBrowserMode(args: StartArgs): Promise<void> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
-  await buildIfNeeded()
+  await buildIfNeeded({ quiet: true })
   if (!args.browser) {
     let why: string
     if (!hasDisplay()) why = 'there is no display (DISPLAY/WAYLAND_DISPLAY is not set)'

@@ -27,6 +27,10 @@ export async function startVerdaccio(options: { lifetimeMs?: number } = {}): Pro
     '    max_users: 100',
     'uplinks: {}',
     'packages:',
+    // A scope nobody may publish to: the registry's real 403.
+    "  '@studio-locked/*':",
+    '    access: $all',
+    '    publish: studio-nobody',
     "  '**':",
     '    access: $all',
     '    publish: $authenticated',

@@ -15,7 +15,9 @@ import type { SerializedError } from '../rpc/messages.ts'
 import type { LogEntry, PluginEvent } from '../plugin/event.ts'
 import type { ConfigField, PluginJsonProblem } from '../plugin/plugin-json.ts'
 import type { EventResult, PluginLoadResult, StateOp, TeardownResult } from './runtime.ts'
+import { PUBLISH_METHODS, type PublishEvents, type PublishMethods } from './publish.ts'
 
+/** Every method the backend serves: the studio's own, then publishing's (common/protocol/publish.ts). */
 export const STUDIO_METHODS = [
   'workspaceInfo',
   'listPlugins',
@@ -36,6 +38,7 @@ export const STUDIO_METHODS = [
   'updateSettings',
   'getConfig',
   'setConfig',
+  ...PUBLISH_METHODS,
 ] as const
 
 export const STUDIO_EVENTS = [
@@ -47,6 +50,7 @@ export const STUDIO_EVENTS = [
   'runtimeCrashed',
   'runtimeRestarted',
   'command',
+  'publishProgress',
 ] as const
 
 /** Browser mode: the WebSocket path and the query parameter / cookie carrying the per-launch token. */
@@ -226,7 +230,9 @@ export type ConfigPatch = Record<string, string | null>
 
 // ── The methods ──────────────────────────────────────────────────────────────────────────────────
 
-export type StudioMethods = {
+export type StudioMethods = StudioCoreMethods & PublishMethods
+
+export type StudioCoreMethods = {
   /** The open workspace. */
   workspaceInfo(): Promise<WorkspaceInfo>
   /** Folders holding a plugin.json (not inside node_modules or dot-folders), sorted by id. */
@@ -275,7 +281,7 @@ export interface FileChange {
 /** Commands the desktop menu (and its shortcuts) sends to the UI; browser mode binds the keys itself. */
 export type StudioCommand = 'save' | 'run' | 'step' | 'runAll' | 'reset' | 'newPlugin' | 'publish' | 'openSettings'
 
-export type StudioEvents = {
+export type StudioEvents = PublishEvents & {
   /** Files changed on disk by something other than this studio (debounced, one event per path). */
   fileChanged: FileChange
   /** A different workspace was opened (desktop: File ▸ Open Folder); reload everything. */

@@ -38,6 +38,8 @@ export async function openBrowser(): Promise<BrowserSession> {
   })
   const page = await context.newPage()
   page.setDefaultTimeout(20_000)
+  // Reloading with unsaved edits asks first; the tests that reload mean it.
+  page.on('dialog', (dialog) => void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss()))
   page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`))
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`)

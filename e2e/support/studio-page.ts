@@ -27,8 +27,13 @@ export class StudioPage {
   /** Opens the studio and waits until a file is showing in the editor. */
   async open(url: string): Promise<void> {
     await this.page.goto(url)
-    await this.region('Editor').locator('.monaco-editor .view-lines').waitFor()
-    await this.page.getByRole('tab', { selected: true }).waitFor()
+    try {
+      await this.region('Editor').locator('.monaco-editor .view-lines').waitFor({ timeout: 30_000 })
+      await this.page.getByRole('tab', { selected: true }).waitFor()
+    } catch (error) {
+      const status = await this.page.locator('.statusbar').innerText().catch(() => '(no status bar)')
+      throw new Error(`The studio did not show a file after opening. Status bar: ${status}`, { cause: error })
+    }
   }
 
   get editor(): Locator {

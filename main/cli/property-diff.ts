@@ -21,9 +21,9 @@ export function diffEvents(before: unknown, after: unknown): PropertyChange[] {
 
 function walk(delta: unknown, path: string[], before: unknown, after: unknown, out: PropertyChange[]): void {
   if (Array.isArray(delta)) {
-    if (delta.length === 1) out.push({ kind: 'added', path: render(path), after: delta[0] })
+    if (delta.length === 1) leaves('added', path, delta[0], out)
     else if (delta.length === 2) out.push({ kind: 'changed', path: render(path), before: delta[0], after: delta[1] })
-    else if (delta.length === 3 && delta[2] === 0) out.push({ kind: 'removed', path: render(path), before: delta[0] })
+    else if (delta.length === 3 && delta[2] === 0) leaves('removed', path, delta[0], out)
     else out.push({ kind: 'changed', path: render(path), before, after })
     return
   }
@@ -34,6 +34,15 @@ function walk(delta: unknown, path: string[], before: unknown, after: unknown, o
     return
   }
   for (const key of Object.keys(object)) walk(object[key], [...path, key], child(before, key), child(after, key), out)
+}
+
+/** A whole object added or removed (e.g. `properties` on an event that had none) is listed key by key. */
+function leaves(kind: 'added' | 'removed', path: string[], value: unknown, out: PropertyChange[]): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0) {
+    for (const [key, inner] of Object.entries(value)) leaves(kind, [...path, key], inner, out)
+    return
+  }
+  out.push(kind === 'added' ? { kind, path: render(path), after: value } : { kind, path: render(path), before: value })
 }
 
 function child(value: unknown, key: string): unknown {

@@ -141,9 +141,12 @@ describe('plugin-studio publish', () => {
     if (!requireSystemPart(t, 'dbus') || !requireSystemPart(t, 'gnome-keyring')) return
     const npmDir = plugin('Keychain CLI')
     const posthogDir = plugin('Keychain Greeter')
+    // The child's temp files (npm's staging copies) land here, so they are searched too.
+    const childTmp = mkdtempSync(join(tmpdir(), 'studio-keychain-tmp-'))
+    dirs.push(childTmp)
     const run = await runInKeyringSession(join(import.meta.dirname, 'publish-keychain.child.ts'), {
       input: JSON.stringify({ registry: registry.url, npmToken, npmDir, host: ph.url, apiKey: ph.apiKey, posthogDir }),
-      env: { TMPDIR: mkdtempSync(join(tmpdir(), 'studio-keychain-tmp-')) },
+      env: { TMPDIR: childTmp },
       timeoutMs: 90_000,
     })
     try {
@@ -155,7 +158,7 @@ describe('plugin-studio publish', () => {
       assert.equal((await fetch(`${registry.url}keychain-cli`)).status, 200)
       assert.ok([...ph.db.plugins.values()].some((p) => p.name === 'Keychain Greeter'))
 
-      const written = [...filesUnder(npmDir), ...filesUnder(posthogDir), ...filesUnder(run.home)]
+      const written = [...filesUnder(npmDir), ...filesUnder(posthogDir), ...filesUnder(run.home), ...filesUnder(childTmp)]
       assert.ok(written.some((f) => f.path.endsWith('package.json')), 'the publish wrote package.json')
       assert.ok(written.some((f) => f.path.includes('keyrings')), 'the keyring lives in the session HOME')
       for (const secret of [npmToken, ph.apiKey]) {

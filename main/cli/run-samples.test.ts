@@ -41,6 +41,11 @@ for (const file of files) {
         assert.equal(r.output.properties.tag, 'tagged')
       }
     })
+  })
+}
+
+for (const file of ['event-without-properties.json', 'web-autocapture-clicks-and-form.json']) {
+  test(`the human report on sample-events/${file}`, async () => {
     const human = await runCli(['run', plugin('tag-ts'), '--events', join(SAMPLES, file)])
     assert.equal(human.code, 0, human.stderr)
     assert.match(human.stdout, /\+ properties\.tag: "tagged"/)

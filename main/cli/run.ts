@@ -110,7 +110,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   try {
     const { setup } = await runner.load(request)
     const results: EventResult[] = []
-    for (let i = 0; i < events.length; i += BATCH) results.push(...(await runner.processEvents(events.slice(i, i + BATCH) as PluginEvent[])))
+    for (let i = 0; i < events.length; i += BATCH) {
+      for (const result of await runner.processEvents(events.slice(i, i + BATCH) as PluginEvent[])) {
+        results.push({ ...result, logs: result.logs ?? [], stages: result.stages ?? [] })
+      }
+    }
     if (results.length !== events.length) throw new Error(`the runtime returned ${results.length} results for ${events.length} events`)
     const { teardown } = await runner.unload()
     const outcome: RunOutcome = {

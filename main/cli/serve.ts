@@ -2,7 +2,7 @@
 // SIGINT/SIGTERM. The URL carries the per-launch token, so it is the one thing printed.
 import { resolve } from 'node:path'
 import { statSync } from 'node:fs'
-import { EXIT, InputError, parseCommandArgs, positiveInteger } from './cli-error.ts'
+import { EXIT, InputError, parseCommandArgs } from './cli-error.ts'
 
 export const SERVE_HELP = `Usage: plugin-studio serve [<workspace-dir>] [--port P]
 
@@ -28,8 +28,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     isDir = statSync(workspaceDir).isDirectory()
   } catch {}
   if (!isDir) throw new InputError(`${positionals[0] ?? '.'}: no such workspace folder`)
-  const port = values.port === undefined ? 0 : positiveInteger('--port', values.port, 0)
-  if (port > 65535) throw new InputError(`--port expects a port number up to 65535, got '${values.port}'`)
+  const port = values.port === undefined ? 0 : Number(values.port)
+  if (values.port !== undefined && (!/^\d+$/.test(values.port) || port > 65535)) throw new InputError(`--port expects a port number (0–65535; 0 = a free one), got '${values.port}'`)
 
   // Loaded only now, so `--help` and bad flags answer without starting the backend's modules.
   const { startServer } = await import('../server/server.ts')

@@ -43,6 +43,10 @@ test('the diff names added, removed and changed paths', () => {
     { kind: 'added', path: 'properties.added', after: true },
   ])
   assert.deepEqual(diffEvents(before, structuredClone(before)), [])
+  assert.deepEqual(diffEvents({ event: 'e' }, { event: 'e', properties: { a: 1, n: { b: [] } } }), [
+    { kind: 'added', path: 'properties.a', after: 1 },
+    { kind: 'added', path: 'properties.n.b', after: [] },
+  ])
 })
 
 test('secrets are masked wherever they appear', () => {
@@ -53,4 +57,27 @@ test('secrets are masked wherever they appear', () => {
   assert.equal(mask('token=abcd1234; again abcd1234; visible'), `token=${MASK}; again ${MASK}; visible`)
   assert.equal(createMasker(['ab'])('ab cab'), 'ab cab')
   assert.equal(createMasker(['ab'])('ab'), MASK)
+})
+
+test('the human report colours only when told to (stdout is a terminal)', async () => {
+  const { textReport } = await import('./text-report.ts')
+  const input = { uuid: 'u-1', event: '$pageview', distinct_id: 'd', ip: null, site_url: 's', team_id: 2, now: 'n', properties: { a: 1 } }
+  const outcome = {
+    plugins: [{ id: 'p', given: './p', dir: '/p', json: { name: 'P', config: [{ key: 'token', secret: true }], raw: {} }, config: { token: 'tok-secret-1' }, attachments: [] }],
+    eventsFile: 'e.json',
+    events: [input],
+    setup: [{ plugin: 'p', name: 'P', error: null, logs: [], capabilities: { methods: [], jobs: [], scheduled_tasks: [] }, setup: 'ready' as const }],
+    results: [{ input, output: { ...input, properties: { a: 2 } }, error: null, logs: [{ level: 'warn' as const, message: 'x tok-secret-1', source: 'CONSOLE' as const, plugin: 'p', time: 0 }], droppedBy: null, stages: [] }],
+    teardown: [],
+    crashes: [],
+    durationMs: 1,
+    mask: createMasker(['tok-secret-1']),
+  }
+  const plain = textReport(outcome, false)
+  const coloured = textReport(outcome, true)
+  assert.ok(!plain.includes('\u001b['))
+  assert.ok(coloured.includes('\u001b['))
+  assert.match(plain, /~ properties\.a: 1 → 2/)
+  assert.match(plain, /token=••••••/)
+  assert.ok(!plain.includes('tok-secret-1') && !coloured.includes('tok-secret-1'))
 })

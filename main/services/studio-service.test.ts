@@ -5,6 +5,8 @@ import os from 'node:os'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import type { StudioEvents } from '../../common/protocol/studio.ts'
 import { Runner } from './runner/runner.ts'
+import { SecretsService } from './secrets/secrets-service.ts'
+import { SessionSecretStore } from './secrets/session-store.ts'
 import { StudioService } from './studio-service.ts'
 import { Workspace } from './workspace/workspace.ts'
 import { defaultWorkspaceDir, ensureDefaultWorkspace } from './workspace/default-workspace.ts'
@@ -15,7 +17,7 @@ async function setup(t: { after(fn: () => Promise<void>): void }) {
   const root = await mkdtemp(path.join(os.tmpdir(), 'studio-test-'))
   const dir = path.join(root, 'workspace')
   assert.deepEqual(await ensureDefaultWorkspace(dir, SAMPLES), { created: true })
-  const studio = new StudioService({ workspace: await Workspace.open(dir), sampleEventsDir: SAMPLES, startRunner: (onCrash) => Runner.start({ onCrash }) })
+  const studio = new StudioService({ workspace: await Workspace.open(dir), sampleEventsDir: SAMPLES, secrets: new SecretsService(new SessionSecretStore()), startRunner: (onCrash) => Runner.start({ onCrash }) })
   const seen: { name: keyof StudioEvents; payload: unknown }[] = []
   studio.subscribe((name, payload) => seen.push({ name, payload }))
   t.after(async () => {
@@ -102,4 +104,19 @@ test('new plugin from a template: listed, runnable, and its folder refused when 
   assert.deepEqual(run.setup.map((s) => s.error), [null, null])
   assert.equal(run.results[0].output, null, 'the filter drops $feature_flag_called by default')
   await assert.rejects(studio.runEvents({ plugins: ['nope'], events: [events[0]] }), /not a plugin folder|does not exist/)
+})
+
+test('publishing is served by the same object: accounts without tokens, resolved plugins', async (t) => {
+  const { studio } = await setup(t)
+  assert.deepEqual(await studio.secretsStatus(), { store: 'keychain', message: null })
+  assert.deepEqual(await studio.publishAccount('npm', 'https://registry.npmjs.org/'), { signedIn: false, masked: '', source: null })
+  const prepared = await studio.npmPrepare('hello-world', { registry: 'http://127.0.0.1:9/' })
+  assert.equal(prepared.ok, true, JSON.stringify(prepared))
+  if (prepared.ok) {
+    // Templates are publishable as made: only the unreachable registry (port 9) is a warning.
+    assert.deepEqual(prepared.result.checks.filter((c) => c.status !== 'pass').map((c) => c.id), ['not-published'])
+    assert.equal(prepared.result.preview?.name, 'posthog-hello-world')
+  }
+  const unknown = await studio.npmPrepare('nope')
+  assert.equal(unknown.ok, false)
 })

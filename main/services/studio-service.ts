@@ -6,6 +6,7 @@ import { serve } from '../../common/rpc/rpc.ts'
 import type { Transport } from '../../common/rpc/transport.ts'
 import type { ConfigField } from '../../common/plugin/plugin-json.ts'
 import type { AttachmentSpec, LoadRequest, PluginSpec, TeardownResult } from '../../common/protocol/runtime.ts'
+import type { BumpKind, PublishTarget } from '../../common/protocol/publish.ts'
 import {
   STUDIO_METHODS,
   type ConfigPatch,
@@ -29,6 +30,8 @@ import {
   type WriteFileOptions,
 } from '../../common/protocol/studio.ts'
 import { EventLibrary } from './event-library.ts'
+import { createPublishService, type PublishService, type ResolvedPlugin } from './publish/publish-service.ts'
+import type { SecretsService } from './secrets/secrets-service.ts'
 import { PipelineSession, type StartRunner } from './pipeline-session.ts'
 import { ConfigValues } from './settings/config-values.ts'
 import { SETTINGS_FILE, STUDIO_FOLDER, SettingsStore } from './settings/settings-store.ts'
@@ -46,6 +49,8 @@ export interface StudioServiceOptions {
   startRunner: StartRunner
   /** The sample-events folder shipped with the studio; null when there is none. */
   sampleEventsDir: string | null
+  /** Where publishing tokens live (the OS keychain in the app). */
+  secrets: SecretsService
   templatesDir?: string
 }
 
@@ -58,6 +63,7 @@ export class StudioService implements StudioMethods {
   private readonly events: EventLibrary
   private readonly pipeline: PipelineSession
   private readonly templatesDir: string
+  private readonly publish: PublishService
   private readonly listeners = new Set<Listener>()
 
   constructor(options: StudioServiceOptions) {
@@ -66,6 +72,11 @@ export class StudioService implements StudioMethods {
     this.config = new ConfigValues(this.workspace.dir)
     this.events = new EventLibrary(this.workspace, options.sampleEventsDir)
     this.templatesDir = options.templatesDir ?? TEMPLATE_FILES_DIR
+    this.publish = createPublishService({
+      secrets: options.secrets,
+      resolvePlugin: (plugin) => this.resolveForPublish(plugin),
+      onProgress: (progress) => this.emit('publishProgress', progress),
+    })
     this.pipeline = new PipelineSession({ startRunner: options.startRunner, buildLoad: (plugins) => this.buildLoad(plugins), emit: (name, payload) => this.emit(name, payload) })
     this.workspace.watch((change) => {
       if (change.path === SETTINGS_FILE) void this.reloadSettings()
@@ -192,7 +203,63 @@ export class StudioService implements StudioMethods {
     return state
   }
 
+  // ── Publish (main/services/publish; tokens stay in the backend) ──
+
+  secretsStatus() {
+    return this.publish.secretsStatus()
+  }
+
+  acceptSessionOnlySecrets() {
+    return this.publish.acceptSessionOnlySecrets()
+  }
+
+  publishAccount(target: PublishTarget, where: string) {
+    return this.publish.publishAccount(target, where)
+  }
+
+  signIn(target: PublishTarget, where: string, token: string) {
+    return this.publish.signIn(target, where, token)
+  }
+
+  signOut(target: PublishTarget, where: string) {
+    return this.publish.signOut(target, where)
+  }
+
+  npmPrepare(plugin: string, options?: { registry?: string; bump?: BumpKind }) {
+    return this.publish.npmPrepare(plugin, options)
+  }
+
+  npmPublish(plugin: string, options?: { registry?: string; bump?: BumpKind; dryRun?: boolean }) {
+    return this.publish.npmPublish(plugin, options)
+  }
+
+  npmBump(plugin: string, kind: BumpKind) {
+    return this.publish.npmBump(plugin, kind)
+  }
+
+  posthogConnect(host: string) {
+    return this.publish.posthogConnect(host)
+  }
+
+  posthogPublish(plugin: string, options: { host: string; projectId?: number; enabled?: boolean }) {
+    return this.publish.posthogPublish(plugin, options)
+  }
+
   // ── Internals ──
+
+  /** A plugin as publishing needs it: its folder, its config values (secrets too) and attachment files. */
+  private async resolveForPublish(plugin: string): Promise<ResolvedPlugin> {
+    const summary = await this.workspace.summarisePlugin(plugin)
+    const values = await this.config.values(summary.id, summary.config)
+    const attachmentKeys = new Set(summary.config.filter((f) => f.type === 'attachment' && f.key).map((f) => f.key as string))
+    const config: Record<string, string> = {}
+    const attachments: Record<string, string> = {}
+    for (const [key, value] of Object.entries(values)) {
+      if (!attachmentKeys.has(key)) config[key] = value
+      else if (value) attachments[key] = await this.workspace.resolve(value)
+    }
+    return { dir: await this.workspace.resolve(summary.id), config, attachments }
+  }
 
   private emit<K extends keyof StudioEvents>(name: K, payload: StudioEvents[K]): void {
     for (const listener of this.listeners) listener(name, payload)

@@ -32,8 +32,16 @@ export function App() {
       if (store.get().dialog) return
       runCommand(command, 'key')
     }
+    // Leaving with unsaved edits asks first (closing the tab or window, reloading).
+    const onLeave = (event: BeforeUnloadEvent) => {
+      if (store.get().openFiles.some((f) => f.dirty)) event.preventDefault()
+    }
     window.addEventListener('keydown', onKey, true)
-    return () => window.removeEventListener('keydown', onKey, true)
+    window.addEventListener('beforeunload', onLeave)
+    return () => {
+      window.removeEventListener('keydown', onKey, true)
+      window.removeEventListener('beforeunload', onLeave)
+    }
   }, [])
 
   if (connection.status === 'failed') {

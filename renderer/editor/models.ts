@@ -20,8 +20,6 @@ export function languageFor(path: string): string {
   if (name.endsWith('.json')) return 'json'
   if (name.endsWith('.md')) return 'markdown'
   if (/\.ya?ml$/.test(name)) return 'yaml'
-  if (name.endsWith('.css')) return 'css'
-  if (name.endsWith('.html')) return 'html'
   return 'plaintext'
 }
 

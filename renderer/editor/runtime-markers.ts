@@ -39,7 +39,7 @@ export function trackRuntimeMarkers(): () => void {
   let last: unknown[] = []
   return store.subscribe(() => {
     const s = store.get()
-    const inputs = [s.setup, s.shownResult, s.results, s.files, s.workspace]
+    const inputs = [s.setup, s.shownResult, s.results, s.files, s.workspace, s.openFiles]
     if (inputs.every((value, i) => value === last[i])) return
     last = inputs
     update(s)

@@ -8,7 +8,8 @@ import { LogList } from './LogList.tsx'
 import type { EventResult } from '../../common/protocol/runtime.ts'
 
 function verdict(result: EventResult): { text: string; tone: 'ok' | 'warn' | 'error' | 'muted' } {
-  if (result.error) return { text: result.output ? 'Error (the event went on unchanged by that plugin)' : 'Error', tone: 'error' }
+  // PostHog passes the event on when a plugin throws; the error is recorded.
+  if (result.error) return { text: result.output ? 'Error · event passed on' : 'Error', tone: 'error' }
   if (result.output === null) return { text: `Dropped${result.droppedBy ? ` by ${result.droppedBy}` : ''}`, tone: 'warn' }
   return { text: 'Processed', tone: 'ok' }
 }

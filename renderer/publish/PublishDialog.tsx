@@ -5,76 +5,11 @@
 // straight to signIn and are never kept in the UI's state after that.
 import { useCallback, useEffect, useState, type ReactNode } from 'react'
 import { Dialog } from '../layout/Dialog.tsx'
+import { AccountSection } from './AccountSection.tsx'
+import { NpmChecks } from './NpmChecks.tsx'
+import type { AccountStatus, BumpKind, NpmPrepared, NpmPublishResult, Outcome, PostHogConnection, PostHogPublishResult, PublishApi, PublishTarget, SecretsStatus } from './publish-api.ts'
 
-// ── The JSON shapes the publish service returns (mirrored: renderer/ may not import main/) ────────
-
-export type PublishTarget = 'npm' | 'posthog'
-export type BumpKind = 'patch' | 'minor' | 'major'
-export type Outcome<T> = { ok: true; result: T } | { ok: false; failure: string; message: string; attr: string | null }
-
-export interface SecretsStatus {
-  store: 'keychain' | 'session' | 'none'
-  message: string | null
-}
-export interface AccountStatus {
-  signedIn: boolean
-  masked: string
-  source: 'keychain' | 'session' | 'environment' | null
-}
-export interface PublishCheck {
-  id: string
-  title: string
-  status: 'pass' | 'warn' | 'fail'
-  message: string
-}
-export interface NpmPreview {
-  name: string
-  version: string
-  files: { path: string; size: number }[]
-  tarballBytes: number
-  unpackedBytes: number
-}
-export interface NpmPrepared {
-  registry: string
-  checks: PublishCheck[]
-  ok: boolean
-  preview: NpmPreview | null
-  generated: boolean
-}
-export interface NpmPublishResult extends NpmPrepared {
-  outcome: 'published' | 'dry-run' | 'checks-failed'
-  packageUrl: string | null
-  wrote: string[]
-}
-export interface PostHogConnection {
-  host: string
-  organization: { id: string; name: string; pluginsAccessLevel: number }
-  projects: { id: number; name: string }[]
-  currentProjectId: number | null
-  canInstall: boolean
-}
-export interface PostHogPublishResult {
-  host: string
-  projectId: number
-  plugin: { id: number; name: string; created: boolean }
-  pluginConfig: { id: number; created: boolean; enabled: boolean; order: number }
-  uploadedFiles: string[]
-  entry: string
-  pluginUrl: string
-  changed: string[]
-}
-
-export interface PublishApi {
-  secretsStatus(): Promise<SecretsStatus>
-  acceptSessionOnlySecrets(): Promise<void>
-  publishAccount(target: PublishTarget, where: string): Promise<AccountStatus>
-  signIn(target: PublishTarget, where: string, token: string): Promise<Outcome<AccountStatus & { user: string | null }>>
-  signOut(target: PublishTarget, where: string): Promise<boolean>
-  npmPrepare(plugin: string, options: { registry?: string; bump?: BumpKind }): Promise<Outcome<NpmPrepared>>
-  npmPublish(plugin: string, options: { registry?: string; bump?: BumpKind; dryRun?: boolean }): Promise<Outcome<NpmPublishResult>>
-  posthogConnect(host: string): Promise<Outcome<PostHogConnection>>
-  posthogPublish(plugin: string, options: { host: string; projectId?: number; enabled?: boolean }): Promise<Outcome<PostHogPublishResult>>
-}
+export type * from './publish-api.ts'
 
 export interface PublishDialogProps {
   /** Plugin id (workspace-relative folder) and its display name. */
@@ -96,8 +31,6 @@ export interface PublishDialogProps {
 }
 
 const NPMJS = 'https://registry.npmjs.org/'
-const MARK: Record<PublishCheck['status'], string> = { pass: '✓', warn: '!', fail: '✗' }
-const MARK_COLOR: Record<PublishCheck['status'], string> = { pass: 'var(--ok)', warn: 'var(--warn)', fail: 'var(--error)' }
 const ACCESS_NAMES: Record<number, string> = { 0: 'None', 3: 'Config', 6: 'Install', 9: 'Root' }
 
 type Failure = { message: string; attr: string | null }
@@ -317,7 +250,7 @@ export function PublishDialog(props: PublishDialogProps) {
       )}
 
       {npmResult && npmResult.outcome !== 'checks-failed' && (
-        <Outcome>
+        <OutcomeNote>
           {npmResult.outcome === 'dry-run' ? (
             <>Dry run passed: nothing was sent to {npmResult.registry}.</>
           ) : (
@@ -327,103 +260,23 @@ export function PublishDialog(props: PublishDialogProps) {
               {npmResult.wrote.length > 0 && <> Saved {npmResult.wrote.join(', ')}.</>}
             </>
           )}
-        </Outcome>
+        </OutcomeNote>
       )}
       {posthogResult && (
-        <Outcome>
+        <OutcomeNote>
           {posthogResult.plugin.created ? 'Created' : 'Updated'} “{posthogResult.plugin.name}” and {posthogResult.pluginConfig.created ? 'installed it in' : 'updated it in'} project{' '}
           {posthogResult.projectId} ({posthogResult.pluginConfig.enabled ? 'enabled' : 'disabled'}).{' '}
           <a href={posthogResult.pluginUrl} target="_blank" rel="noreferrer">Open in PostHog</a>
-        </Outcome>
+        </OutcomeNote>
       )}
     </Dialog>
   )
 }
 
-function AccountSection(props: { target: PublishTarget; account: AccountStatus | null; busy: boolean; onSignIn(token: string): Promise<void>; onSignOut(): void }) {
-  const [token, setToken] = useState('')
-  if (!props.account) return <p className="muted">Looking for a saved token…</p>
-  if (props.account.signedIn) {
-    return (
-      <p>
-        Signed in with <code>{props.account.masked}</code>
-        {props.account.source === 'environment' ? ' (from the environment)' : props.account.source === 'session' ? ' (this session only)' : ' (OS keychain)'}{' '}
-        {props.account.source !== 'environment' && (
-          <button type="button" onClick={props.onSignOut}>
-            Sign out
-          </button>
-        )}
-      </p>
-    )
-  }
-  const label = props.target === 'npm' ? 'npm access token' : 'Personal API key'
-  return (
-    <div className="field-row">
-      <label className="field">
-        <span>{label}</span>
-        <input type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} spellCheck={false} />
-      </label>
-      <button
-        type="button"
-        disabled={props.busy || !token.trim()}
-        onClick={() => {
-          const typed = token.trim()
-          // The token leaves the UI's state at once: the backend keeps it in the keychain.
-          setToken('')
-          void props.onSignIn(typed)
-        }}
-      >
-        Sign in
-      </button>
-    </div>
-  )
-}
-
-function NpmChecks({ prepared }: { prepared: NpmPrepared }) {
-  const preview = prepared.preview
-  return (
-    <>
-      <ul aria-label="Checks" className="publish-checks">
-        {prepared.checks.map((c) => (
-          <li key={c.id} data-status={c.status} style={{ listStyle: 'none' }}>
-            <span aria-hidden="true" style={{ color: MARK_COLOR[c.status] }}>
-              {MARK[c.status]}
-            </span>{' '}
-            <strong>{c.title}</strong>: {c.message}
-          </li>
-        ))}
-      </ul>
-      {preview && (
-        <figure>
-          <figcaption>
-            {preview.name}@{preview.version}: {preview.files.length} files, tarball {bytes(preview.tarballBytes)}, unpacked {bytes(preview.unpackedBytes)}
-          </figcaption>
-          <table aria-label="Files in the package">
-            <tbody>
-              {preview.files.map((f) => (
-                <tr key={f.path}>
-                  <td className="mono">{f.path}</td>
-                  <td>{bytes(f.size)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </figure>
-      )}
-    </>
-  )
-}
-
-function Outcome({ children }: { children: ReactNode }) {
+function OutcomeNote({ children }: { children: ReactNode }) {
   return (
     <p role="status" className="publish-outcome">
       {children}
     </p>
   )
-}
-
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`
-  return `${(n / 1024 / 1024).toFixed(1)} MB`
 }

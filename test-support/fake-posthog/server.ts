@@ -89,7 +89,10 @@ export async function startFakePostHog(options: FakePostHogOptions = {}): Promis
     const url = new URL(req.url ?? '/', baseUrl)
     // DefaultRouterPlusPlus: the trailing slash is optional.
     const parts = url.pathname.replace(/\/+$/, '').split('/').filter(Boolean)
-    if (parts[0] !== 'api') return sendText(res, 404, 'text/html', '<h1>Not Found</h1><p>The requested resource was not found on this server.</p>')
+    // Django resolves the URL before any view runs: unknown paths are its HTML 404, key or not.
+    if (parts[0] !== 'api' || !['users', 'organizations', 'projects', 'plugin_config'].includes(parts[1] ?? '')) {
+      return sendText(res, 404, 'text/html', '<h1>Not Found</h1><p>The requested resource was not found on this server.</p>')
+    }
     const body = await readBody(req)
     const authUser = authenticate(req, url, body.json?.personal_api_key ?? body.form?.get('personal_api_key'))
     const ctx: Context = { db, flavor, user: authUser, method: req.method ?? 'GET', url, body, baseUrl: baseUrl.replace(/\/$/, ''), now }

@@ -96,6 +96,8 @@ const HOSTILE_CASES: HostileCase[] = [
   { name: 'microtask-storm-detached', behaviour: 'an endless microtask chain left running after processEvent returned', expect: 'handled' },
   { name: 'promise-never-settles', behaviour: 'await on a promise that never settles', expect: 'event-error', error: /TimeoutError/ },
   { name: 'promise-never-settles-setup', behaviour: 'a never-settling promise in setupPlugin', expect: 'setup-error', error: /TimeoutError/ },
+  { name: 'atomics-wait-forever', behaviour: 'Atomics.wait on a value nobody changes', expect: 'event-error', error: TIMED_OUT },
+  { name: 'wasm-infinite-loop', behaviour: 'a WebAssembly function that loops forever', expect: 'event-error', error: TIMED_OUT },
   { name: 'recursion-deep', behaviour: 'unbounded recursion', expect: 'event-error', error: /Maximum call stack size exceeded/ },
   // ---- memory --------------------------------------------------------------------------------------
   { name: 'memory-array-growth', behaviour: 'an array growing without end', expect: 'event-error', error: MEMORY },

@@ -97,7 +97,7 @@ export class Runner {
 
   private async spawn(): Promise<void> {
     const args = ['--no-node-snapshot', ...this.permissionFlags(), RUNTIME_ENTRY]
-    const child = spawn(this.nodePath, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced' })
+    const child = spawn(this.nodePath, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'json' })
     this.child = child
     this.stderrTail = ''
     child.stderr?.setEncoding('utf8')

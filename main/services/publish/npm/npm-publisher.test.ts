@@ -133,6 +133,17 @@ describe('npm publishing against Verdaccio', () => {
     assert.equal((await fetch(`${registry.url}wrong-token`)).status, 404)
   })
 
+  test('a token without the right to publish this name gets the 403 message', async () => {
+    const dir = plugin('Locked Plugin')
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@studio-locked/plugin', version: '1.0.0', main: 'index.ts', keywords: ['posthog-plugin'], license: 'MIT' }))
+    await assert.rejects(publishToNpm(dir, { registry: registry.url, token }), (error: unknown) => {
+      assert.ok(error instanceof NpmPublishError)
+      assert.equal(error.failure, 'forbidden')
+      assert.match(error.message, /refused to publish @studio-locked\/plugin@1\.0\.0 \(403 Forbidden\): the token is valid but lacks the right to publish this package.*Nothing was published\./)
+      return true
+    })
+  })
+
   test('no token at all gets a clear refusal', async () => {
     const dir = plugin('No Token')
     await assert.rejects(publishToNpm(dir, { registry: registry.url, token: null }), (error: unknown) => {

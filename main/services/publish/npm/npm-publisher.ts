@@ -113,7 +113,7 @@ async function packWithChecks(dir: string, options: NpmPrepareOptions): Promise<
   const generated = !existing
   const pkg: PackageJson = { ...(existing ?? generatePackageJson(dir, plugin)) }
   if (options.bump) pkg.version = bumpVersion(String(pkg.version ?? ''), options.bump)
-  const entry = resolveEntry(dir, plugin, null)
+  const entry = resolveEntry(dir, plugin)
   const checks = manifestChecks(dir, plugin, pkg, generated, entry)
   const blocked = () => checks.some((c) => c.status === 'fail')
   if (blocked()) return { registry, checks, ok: false, preview: null, packageJson: pkg, generated, tarball: null }

@@ -20,15 +20,14 @@ export function readPluginJson(dir: string): PluginJson {
 }
 
 /**
- * The file PostHog runs: `main` from plugin.json, else index.js, else index.ts — PostHog's own
- * order for archives (find_index_ts_in_archive) and local plugins.
+ * The file PostHog runs: `main` from plugin.json when it names one (and nothing else then), else
+ * index.js, else index.ts — PostHog's own order for archives (find_index_ts_in_archive) and local
+ * plugins. package.json's `main` plays no part: PostHog never reads it.
  */
-export function resolveEntry(dir: string, plugin: PluginJson, pkg?: PackageJson | null): string | null {
-  const candidates = [plugin.main, typeof pkg?.main === 'string' ? pkg.main : undefined, 'index.js', 'index.ts']
-  for (const candidate of candidates) {
-    if (candidate && existsSync(join(dir, candidate))) return candidate.replace(/^\.\//, '')
-  }
-  return null
+export function resolveEntry(dir: string, plugin: PluginJson): string | null {
+  const candidates = plugin.main ? [plugin.main] : ['index.js', 'index.ts']
+  const found = candidates.find((candidate) => existsSync(join(dir, candidate)))
+  return found ? found.replace(/^\.\//, '') : null
 }
 
 export function readPackageJson(dir: string): PackageJson | null {
@@ -47,8 +46,9 @@ export function readPackageJson(dir: string): PackageJson | null {
 /** "My Great Plugin" → "my-great-plugin": npm names are lowercase and URL-safe. */
 export function packageNameFrom(pluginName: string): string {
   const slug = pluginName
-    .toLowerCase()
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
     .replace(/[^a-z0-9._~-]+/g, '-')
     .replace(/^[-._]+|[-._]+$/g, '')
     .slice(0, 214)
@@ -56,7 +56,7 @@ export function packageNameFrom(pluginName: string): string {
 }
 
 export function generatePackageJson(dir: string, plugin: PluginJson): PackageJson {
-  const entry = resolveEntry(dir, plugin) ?? 'index.js'
+  const entry = resolveEntry(dir, plugin) ?? (plugin.main ? plugin.main.replace(/^\.\//, '') : 'index.js')
   const version = typeof plugin.raw.version === 'string' && SEMVER.test(plugin.raw.version) ? plugin.raw.version : '0.1.0'
   const files = ['plugin.json', entry, ...EXTRA_FILES.filter((f) => f !== entry && existsSync(join(dir, f)))]
   const pkg: PackageJson = {

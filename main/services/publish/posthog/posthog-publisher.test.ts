@@ -128,6 +128,17 @@ describe('publishing onto PostHog', () => {
     assert.equal(ph.db.sourceFiles.get(first.plugin.id)!.get('index.ts')!.source, 'export function processEvent(event: any) { return null }\n')
   })
 
+  test('the existing plugin is found past the first page of plugins (pagination)', async () => {
+    const ph = await fake()
+    for (let i = 0; i < 120; i++) {
+      const id = ph.db.nextId('plugin')
+      ph.db.plugins.set(id, { id, plugin_type: 'source', name: i === 110 ? 'Studio Greeter' : `other ${i}`, description: null, url: null, config_schema: {}, tag: null, latest_tag: null, latest_tag_checked_at: null, is_global: false, organization_id: ph.organization.id, capabilities: {}, metrics: {}, public_jobs: {}, icon: null, updated_at: '' })
+    }
+    const result = await publishToPostHog({ dir: makePlugin(), host: ph.url, apiKey: ph.apiKey })
+    assert.deepEqual([result.plugin.id, result.plugin.created], [111, false])
+    assert.ok(ph.requests.some((r) => r.path.includes('offset=100')))
+  })
+
   test('a new config goes last in the project pipeline', async () => {
     const ph = await fake()
     await publishToPostHog({ dir: makePlugin('index.js', JS_PLUGIN, { ...PLUGIN_JSON, name: 'First' }), host: ph.url, apiKey: ph.apiKey })
@@ -183,6 +194,13 @@ describe('publishing onto PostHog', () => {
       assert.equal((error as PostHogPublishError).attr, 'apiKey')
       return true
     })
+    assert.equal(ph.requests.length, 0)
+  })
+
+  test('an entry that would not parse as index.ts is refused, with file and line, before anything is sent', async () => {
+    const ph = await fake()
+    const dir = makePlugin('index.js', 'export const processEvent = (event) => event\nconst broken = <div>hi</div>\n')
+    await assert.rejects(publishToPostHog({ dir, host: ph.url, apiKey: ph.apiKey }), /index\.js:2:\d+: PostHog runs a source plugin's code as index\.ts, and this JavaScript does not parse as TypeScript/)
     assert.equal(ph.requests.length, 0)
   })
 

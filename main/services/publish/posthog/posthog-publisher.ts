@@ -69,8 +69,9 @@ export async function publishToPostHog(options: PostHogPublishOptions): Promise<
   const step = options.onStep ?? (() => {})
   const source = readSourceUpload(options.dir)
   const fields = source.plugin.config
-  // Unset keys get their plugin.json default, as PostHog's form fills them in.
-  const config = { ...defaultConfig(fields), ...(options.config ?? {}) }
+  // Unset keys get their plugin.json default, as PostHog's form fills them in — except secrets: an
+  // unset secret is left out, so PostHog keeps the value it already has.
+  const config = { ...defaultConfig(fields.filter((f) => !f.secret)), ...(options.config ?? {}) }
   const attachments = readAttachments(options.attachments ?? {}, fields)
   checkRequired(fields, config, attachments)
   const enabled = options.enabled ?? true

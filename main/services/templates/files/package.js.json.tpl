@@ -2,7 +2,8 @@
   "name": "{{packageName}}",
   "version": "0.1.0",
   "description": "{{description}}",
-  "private": true,
+  "keywords": ["posthog", "posthog-plugin"],
+  "license": "MIT",
   "type": "module",
   "main": "index.js",
   "scripts": {
