@@ -6,6 +6,7 @@ import { measureThroughput } from './measure.ts'
 import { ratioTarget, type AllResults, type BenchContext, type BenchSection, type Target, type Throughput } from './section.ts'
 
 export const BATCH_SIZE = 100
+const PER_EVENT_SAMPLE = 500
 export const RUNTIME_OPTIONS = { timeoutMs: 30_000, memoryMb: 128, teamId: 2 }
 
 const section: BenchSection = {
@@ -23,7 +24,8 @@ const section: BenchSection = {
         if (failed) throw new Error(`${plugin.id} errs in the runtime: ${failed.error}`)
 
         const perEvent = await measureThroughput({
-          events: context.events,
+          // One call per event costs the same for every event: a slice keeps the bench short.
+          events: context.events.slice(0, PER_EVENT_SAMPLE),
           fresh: false,
           budgetMs: context.budgetMs,
           warmupMs: context.warmupMs,

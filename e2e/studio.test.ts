@@ -39,7 +39,8 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
     await ui.region('Files').getByRole('button', { name: HELLO_NAME }).first().waitFor()
     await ui.waitForActiveFile('index.ts')
     assert.match(await ui.visibleText(), /export function processEvent/)
-    await ui.verdict().filter({ hasText: 'Processed' }).waitFor()
+    // The first run starts the runtime process: on a loaded machine that can take a while.
+    await ui.verdict().filter({ hasText: 'Processed' }).waitFor({ timeout: 120_000 })
     await ui.diffRow('properties.greeting').waitFor()
     await session.screenshot('01-first-launch')
   })
@@ -196,11 +197,17 @@ describe('the studio in browser mode', { skip: !hasSystemPart('chromium') && pro
     await ui.button('Run all').click()
     await ui.region('Debugger').getByText(/^(\d+) of \1 stepped$/).waitFor()
     // Any event's result can be shown in Output.
-    await ui.region('Debugger').getByRole('option').nth(1).click()
+    await ui.region('Debugger').getByRole('listbox', { name: 'Events' }).getByRole('option').nth(1).click()
     await ui.output().getByText(/^Event 2 ·/).waitFor()
     await ui.verdict().waitFor()
     await ui.button('Reset').click()
     await progress.filter({ hasText: /^0 of/ }).waitFor()
+    const markers = await ui.errorMarkers().count()
+    if (markers) {
+      await ui.errorMarkers().first().hover({ force: true })
+      const hover = await ui.page.locator('.monaco-hover').allInnerTexts()
+      assert.fail(`no error is left in the editor after a clean run, but there are ${markers}: ${hover.join(' | ')}`)
+    }
     await session.screenshot('08-debugger')
   })
 

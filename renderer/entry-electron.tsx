@@ -12,4 +12,4 @@ declare global {
 startApp(async () => {
   if (!window.studio) throw new Error('The desktop bridge (window.studio) is missing: the preload did not run.')
   return bridgeTransport(window.studio)
-})
+}, { guardUnload: false })

@@ -2,4 +2,4 @@
 import { openWebSocketTransport, socketUrl } from './transport/websocket-transport.ts'
 import { startApp } from './app/start.tsx'
 
-startApp(() => openWebSocketTransport(socketUrl(window.location)))
+startApp(() => openWebSocketTransport(socketUrl(window.location)), { guardUnload: true })

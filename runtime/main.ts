@@ -6,7 +6,9 @@ import type { RuntimeEvents, RuntimeMethods } from '../common/protocol/runtime.t
 import { parentTransport } from './ipc-transport.ts'
 import { Pipeline } from './pipeline.ts'
 import { bootstrapSource } from './sandbox/bootstrap.ts'
+import { startWatchdog } from './sandbox/watchdog.ts'
 
+startWatchdog()
 const transport = parentTransport()
 // The pipeline emits through the server, which is created below (emits happen only during calls).
 const pipeline = new Pipeline((name, payload) => server.emit(name, payload))

@@ -1,7 +1,7 @@
 // Reads a plugin folder as PostHog's loadPlugin does: plugin.json (both config forms), the entry from
 // `main`, else index.js, else index.ts, and the config PostHog would pass (strings, defaults filled in).
 import { readFile, stat } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join, resolve, sep } from 'node:path'
 import { defaultConfig, parsePluginJson } from '../common/plugin/plugin-json.ts'
 import type { PluginJson } from '../common/plugin/plugin-json.ts'
 
@@ -47,6 +47,7 @@ export async function readPluginFolder(dir: string): Promise<PluginFolder> {
   const candidates = parsed.plugin.main ? [parsed.plugin.main] : ['index.js', 'index.ts']
   for (const candidate of candidates) {
     const entry = resolve(folder, candidate)
+    if (!entry.startsWith(folder + sep)) throw new PluginFolderError(`${jsonPath}: "main" (${candidate}) points outside the plugin folder ${folder}`)
     if (await isFile(entry)) return { dir: folder, json: parsed.plugin, entry, entryName: candidate.replace(/^\.\//, '') }
   }
   throw new PluginFolderError(

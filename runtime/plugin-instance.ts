@@ -87,6 +87,7 @@ export class PluginInstance {
         redisUrl: this.options.redisUrl,
         storageDir: this.options.storageDir,
         cacheGetMissing: this.options.cacheGetMissing,
+        fetchPolicy: this.options.fetchPolicy,
       })
       this.instantiate()
       const eager = this.caps.scheduledTasks.length > 0 || this.caps.jobs.length > 0

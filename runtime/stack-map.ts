@@ -21,7 +21,8 @@ export class StackMapper {
     if (!stack) return stack
     const out: string[] = []
     for (const line of stack.split('\n')) {
-      if (line.includes('plugin-studio:bootstrap')) continue
+      // The sandbox's own frames and isolated-vm's marker for a host call are not the plugin's business.
+      if (line.includes('plugin-studio:bootstrap') || line.includes('<isolated-vm boundary>')) continue
       const mapped = line.replace(/\(?([^\s()]+):(\d+):(\d+)\)?$/, (whole, file: string, l: string, c: string) => {
         if (file !== this.scriptName) return whole
         const pos = this.position(Number(l), Number(c))

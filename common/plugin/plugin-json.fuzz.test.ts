@@ -4,6 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
+import { Worker } from 'node:worker_threads'
 import { parsePluginJson } from './plugin-json.ts'
 import type { PluginJsonProblem } from './plugin-json.ts'
 import { checkPluginJson, validatePluginJson } from './validate.ts'
@@ -12,7 +13,7 @@ import { checkPluginJson, validatePluginJson } from './validate.ts'
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300)
 const FILE = 'fuzz/plugin.json'
 /** A huge or deep document must still be answered within this (generous, for loaded CI machines). */
-const BIG_DOCUMENT_MS = 10_000
+const BIG_DOCUMENT_MS = 6_000
 
 /** Counts for the issue note: how many generated documents went through. */
 export const fuzzCases = { documents: 0 }
@@ -57,20 +58,11 @@ function checkText(text: string): void {
   assertProblems(problems, text)
   const hasErrors = problems.some((p) => (p.severity ?? 'error') === 'error')
   if (!isJson) assert.ok(hasErrors, 'text that is not JSON must be an error for validation too')
-  if (!parsed.ok) assert.ok(hasErrors || problems.length === 0 || true)
   const check = checkPluginJson(text, FILE)
   assertProblems(check.problems, text)
   assert.equal(check.hasErrors, check.problems.some((p) => (p.severity ?? 'error') === 'error'))
   assert.equal(check.plugin === null, !parsed.ok)
   if (!parsed.ok) assert.ok(check.hasErrors, `a document parsePluginJson refuses must show an error in the form: ${parsed.problems[0].message}`)
-}
-
-function timed(label: string, run: () => void): number {
-  const started = performance.now()
-  run()
-  const ms = performance.now() - started
-  assert.ok(ms < BIG_DOCUMENT_MS, `${label} took ${Math.round(ms)} ms`)
-  return ms
 }
 
 // ---- generators -------------------------------------------------------------------------------------------
@@ -144,36 +136,103 @@ test('arbitrary text and invalid UTF-8 bytes decoded (replacement characters, lo
   )
 })
 
-test('deep nesting (1 000 and 100 000 levels) in config and in a field value', () => {
-  for (const depth of [1000, 100_000]) {
-    const deepArray = '['.repeat(depth) + ']'.repeat(depth)
-    const deepObject = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)
-    const documents = [
-      `{"name":"deep","config":${deepArray}}`,
-      `{"name":"deep","config":[{"key":"k","type":"json","default":${deepObject}}]}`,
-      `{"name":"deep","config":{"k":${deepObject}}}`,
-      `{"name":${deepArray}}`,
-      deepArray,
-      // Unclosed: the parser must give up on the depth, not the stack.
-      '{"name":"deep","config":' + '['.repeat(depth),
-    ]
-    for (const text of documents) timed(`a ${depth}-level document`, () => checkText(text))
+// ---- big documents: each entry point in a worker, so a hang is a failure and not a stuck suite ------------------
+type EntryPoint = 'parsePluginJson' | 'validatePluginJson' | 'checkPluginJson'
+type Answer = { answered: true; threw: string | null; ms: number; problems: number } | { answered: false; ms: number }
+
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads')
+Promise.all([import(workerData.pluginJson), import(workerData.validate)]).then(([p, v]) => {
+  const fn = { parsePluginJson: p.parsePluginJson, validatePluginJson: v.validatePluginJson, checkPluginJson: v.checkPluginJson }[workerData.fn]
+  const started = performance.now()
+  try {
+    const out = fn(workerData.text, 'fuzz/plugin.json')
+    const problems = Array.isArray(out) ? out : out.problems
+    for (const problem of problems) if (typeof problem.message !== 'string' || !problem.message) throw new Error('a problem without a message')
+    parentPort.postMessage({ threw: null, ms: performance.now() - started, problems: problems.length })
+  } catch (error) {
+    parentPort.postMessage({ threw: String(error), ms: performance.now() - started, problems: 0 })
   }
 })
+`
 
-test('huge files: 5 MB strings, 20 000 fields, 20 000 problems, a 10 MB config object value', () => {
-  const fields = Array.from({ length: 20_000 }, (_, i) => ({ key: `field_${i}`, name: `Field ${i}`, type: 'string', default: 'x'.repeat(200) }))
-  timed('20 000 valid fields', () => checkText(JSON.stringify({ name: 'big', config: fields })))
-  const bad = Array.from({ length: 20_000 }, (_, i) => ({ key: i, type: 'boolean', required: 'yes', choices: 'a' }))
-  let problems = 0
-  timed('20 000 broken fields', () => {
-    const text = JSON.stringify({ name: 'big', config: bad }, null, 1)
-    checkText(text)
-    problems = validatePluginJson(text, FILE).length
+async function answerIn(fn: EntryPoint, text: string): Promise<Answer> {
+  const started = performance.now()
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { fn, text, pluginJson: new URL('./plugin-json.ts', import.meta.url).href, validate: new URL('./validate.ts', import.meta.url).href },
+    resourceLimits: { maxOldGenerationSizeMb: 1024 },
   })
-  assert.ok(problems >= 20_000, `every broken field is reported (${problems})`)
-  timed('a 5 MB name', () => checkText(JSON.stringify({ name: 'n'.repeat(5 * 2 ** 20), description: 'd'.repeat(5 * 2 ** 20) })))
-  // The object form spreads each value over {key}: a string value must not become millions of keys.
-  timed('a 10 MB string as a config field in the object form', () => checkText(JSON.stringify({ name: 'big', config: { k: 'v'.repeat(10 * 2 ** 20) } })))
-  timed('200 000 duplicate keys', () => checkText(`{"name":"dup",${Array.from({ length: 200_000 }, () => '"x":1').join(',')}}`))
+  try {
+    return await new Promise<Answer>((resolve) => {
+      const timer = setTimeout(() => resolve({ answered: false, ms: performance.now() - started }), BIG_DOCUMENT_MS)
+      worker.once('message', (m: { threw: string | null; ms: number; problems: number }) => {
+        clearTimeout(timer)
+        resolve({ answered: true, ...m })
+      })
+      worker.once('error', (error) => {
+        clearTimeout(timer)
+        resolve({ answered: true, threw: `the worker died: ${String(error)}`, ms: performance.now() - started, problems: 0 })
+      })
+    })
+  } finally {
+    await worker.terminate()
+  }
+}
+
+/** Every entry point answers the document within BIG_DOCUMENT_MS, without throwing. */
+async function answersBigDocument(text: string, minProblems = 0, only: EntryPoint[] = ['parsePluginJson', 'validatePluginJson', 'checkPluginJson']): Promise<void> {
+  const failures: string[] = []
+  for (const fn of only) {
+    fuzzCases.documents++
+    const answer = await answerIn(fn, text)
+    if (!answer.answered) {
+      failures.push(`${fn} did not answer within ${BIG_DOCUMENT_MS} ms (${Math.round(text.length / 1024)} KB)`)
+      break // the others would only hang the same way: the suite stays fast
+    }
+    else if (answer.threw) failures.push(`${fn} threw ${answer.threw.slice(0, 200)}`)
+    else if (fn !== 'parsePluginJson' && answer.problems < minProblems) failures.push(`${fn} reported ${answer.problems} problems, expected at least ${minProblems}`)
+  }
+  assert.deepEqual(failures, [])
+}
+
+const DEEP = 100_000
+const deepArray = (depth: number) => '['.repeat(depth) + ']'.repeat(depth)
+const deepObject = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)
+
+/** Known defects these documents show (common/plugin): the test is a todo until fixed. */
+const QUADRATIC_POSITIONS =
+  'validate.ts Collector.atOffset calls positionAt(text, offset), which scans the text from the start for every problem: O(problems × size). Fix: compute the line starts once per Collector and binary-search them.'
+const DEEP_RECURSION =
+  'validate.ts walks the jsonc-parser tree recursively (and parseTree itself recurses): 100 000 levels overflow the stack and validatePluginJson/checkPluginJson throw RangeError. Fix: refuse documents nested deeper than e.g. 1 000 levels with a problem, before parseTree (a cheap bracket-depth scan skipping strings).'
+const SPREAD_STRING =
+  'plugin-json.ts configSchemaArray spreads each value of the object form over {key} — a string value becomes one property per character, so a 10 MB string never finishes. Fix: spread only plain objects (typeof value === "object" && value !== null && !Array.isArray(value)); validation already reports the value as an error.'
+
+const BIG_DOCUMENTS: { name: string; text: () => string; minProblems?: number; only?: EntryPoint[]; defect?: string }[] = [
+  { name: '1 000 levels of arrays as config', text: () => `{"name":"deep","config":${deepArray(1000)}}` },
+  { name: '1 000 levels of objects in a json default', text: () => `{"name":"deep","config":[{"key":"k","type":"json","default":${deepObject(1000)}}]}` },
+  { name: `${DEEP} levels of arrays as config`, text: () => `{"name":"deep","config":${deepArray(DEEP)}}`, defect: DEEP_RECURSION },
+  { name: `${DEEP} levels of objects in the object form`, text: () => `{"name":"deep","config":{"k":${deepObject(DEEP)}}}`, defect: DEEP_RECURSION },
+  { name: `${DEEP} unclosed brackets`, text: () => '{"name":"deep","config":' + '['.repeat(DEEP), minProblems: 1, defect: DEEP_RECURSION },
+  { name: '20 000 valid fields (5 MB)', text: () => JSON.stringify({ name: 'big', config: Array.from({ length: 20_000 }, (_, i) => ({ key: `field_${i}`, name: `Field ${i}`, type: 'string', default: 'x'.repeat(200) })) }) },
+  {
+    name: '5 000 broken fields (5 000+ problems)',
+    text: () => JSON.stringify({ name: 'big', config: Array.from({ length: 5_000 }, (_, i) => ({ key: i, type: 'boolean', required: 'yes' })) }, null, 1),
+    minProblems: 5_000,
+    defect: QUADRATIC_POSITIONS,
+  },
+  { name: '40 000 duplicate top-level keys', text: () => `{"name":"dup",${Array.from({ length: 40_000 }, () => '"x":1').join(',')}}`, minProblems: 39_999, defect: QUADRATIC_POSITIONS },
+  { name: 'a 5 MB name and description', text: () => JSON.stringify({ name: 'n'.repeat(5 * 2 ** 20), description: 'd'.repeat(5 * 2 ** 20) }) },
+  { name: 'a 10 MB string as a field of the object form', text: () => JSON.stringify({ name: 'big', config: { k: 'v'.repeat(10 * 2 ** 20) } }), minProblems: 1, defect: SPREAD_STRING },
+  { name: '10 MB of one unterminated string', text: () => '{"name":"' + 'x'.repeat(10 * 2 ** 20), minProblems: 1 },
+]
+
+for (const doc of BIG_DOCUMENTS) {
+  test(`big document: ${doc.name} — answered within ${BIG_DOCUMENT_MS / 1000} s, never a throw`, doc.defect ? { todo: doc.defect } : {}, async () => {
+    await answersBigDocument(doc.text(), doc.minProblems, doc.only)
+  })
+}
+
+test('figures', () => {
+  console.log(`plugin.json fuzz: ${fuzzCases.documents} documents through parsePluginJson/validatePluginJson/checkPluginJson`)
 })

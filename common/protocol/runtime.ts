@@ -39,6 +39,8 @@ export interface RuntimeOptions {
   storageDir?: string
   /** cache.get on a missing key: the default (seed docs, PH-late; the default) or null (PS-2021/PH-2022). */
   cacheGetMissing?: 'default' | 'null'
+  /** Which fetches plugins may make (runtime/meta/fetch-policy.ts); any public http(s) host when absent. */
+  fetchPolicy?: { mode: 'allow' | 'fixtures' | 'deny'; allowHosts: string[]; allowSchemes?: string[] }
 }
 
 export interface Capabilities {

@@ -237,7 +237,7 @@ export type StudioCoreMethods = {
   workspaceInfo(): Promise<WorkspaceInfo>
   /** Folders holding a plugin.json (not inside node_modules or dot-folders), sorted by id. */
   listPlugins(): Promise<PluginSummary[]>
-  /** Every file and folder of one plugin (node_modules and dot-folders left out), sorted by path. */
+  /** Every file and folder of one plugin (node_modules, dot-files and links left out), sorted by path. */
   listFiles(plugin: string): Promise<FileEntry[]>
   readFile(path: string): Promise<FileContent>
   /** Atomic: a temp file in the same folder, then a rename; the old content stays if anything fails. */
@@ -282,7 +282,7 @@ export interface FileChange {
 export type StudioCommand = 'save' | 'run' | 'step' | 'runAll' | 'reset' | 'newPlugin' | 'publish' | 'openSettings'
 
 export type StudioEvents = PublishEvents & {
-  /** Files changed on disk by something other than this studio (debounced, one event per path). */
+  /** Files changed on disk by something other than this studio (debounced, one event per path; the studio's own `.plugin-studio/` folder is not reported). */
   fileChanged: FileChange
   /** A different workspace was opened (desktop: File ▸ Open Folder); reload everything. */
   workspaceChanged: WorkspaceInfo

@@ -37,7 +37,8 @@ export async function openBrowser(): Promise<BrowserSession> {
     return route.abort('blockedbyclient')
   })
   const page = await context.newPage()
-  page.setDefaultTimeout(20_000)
+  // Runs go through a real runtime process; a busy machine (CI, parallel tests) slows them down.
+  page.setDefaultTimeout(45_000)
   // Reloading with unsaved edits asks first; the tests that reload mean it.
   page.on('dialog', (dialog) => void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss()))
   page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`))

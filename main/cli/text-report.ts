@@ -99,7 +99,8 @@ const LEVEL_STYLE: Record<LogEntry['level'], Style> = { debug: 'dim', log: 'rese
 
 function logLine(log: LogEntry, mask: (t: string) => string, paint: Paint): string {
   const who = log.plugin ? `${log.plugin}: ` : ''
-  return paint(LEVEL_STYLE[log.level] ?? 'reset', `[${log.level}] ${who}${mask(log.message)}`)
+  // Multi-line messages (an error with its stack) stay indented under their line.
+  return paint(LEVEL_STYLE[log.level] ?? 'reset', `[${log.level}] ${who}${mask(log.message).replace(/\n/g, '\n      ')}`)
 }
 
 function logKey(log: LogEntry): string {

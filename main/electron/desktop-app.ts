@@ -125,6 +125,14 @@ export async function startDesktop(electron: DesktopElectron, options: DesktopOp
     return closing
   }
   window.on('closed', () => void close())
+  // Quitting waits for the runtime process to stop, so it is never left behind.
+  let quitting = false
+  electron.app.on('will-quit', ((event: { preventDefault(): void }) => {
+    if (quitting) return
+    quitting = true
+    event.preventDefault()
+    void close().finally(() => electron.app.quit())
+  }) as never)
   window.once('ready-to-show', () => window.show())
   await window.loadURL(RENDERER_ENTRY_URL)
   return { window, studio: () => studio, sendCommand, openWorkspace, close }

@@ -88,6 +88,13 @@ test('an outside edit is reported and reloads the pipeline; settings changes too
   assert.equal(settings.runtime.timeoutMs, 2000)
   assert.ok(seen.some((e) => e.name === 'settingsChanged'))
   assert.equal((await studio.runEvents({ plugins: ['hello-world'], events: [events[0]] })).reloaded, true)
+  assert.equal(seen.filter((e) => e.name === 'settingsChanged').length, 1, 'our own settings write is not echoed')
+
+  // settings.json edited by hand: re-read, announced, and the pipeline reloads with it.
+  await writeFile(path.join(dir, '.plugin-studio', 'settings.json'), JSON.stringify({ runtime: { timeoutMs: 3000 } }))
+  await until(() => seen.filter((e) => e.name === 'settingsChanged').length === 2, 'settingsChanged after a hand edit')
+  assert.equal((await studio.getSettings()).runtime.timeoutMs, 3000)
+  assert.ok(!seen.some((e) => e.name === 'fileChanged' && (e.payload as { path: string }).path.startsWith('.plugin-studio')))
 })
 
 test('new plugin from a template: listed, runnable, and its folder refused when taken', async (t) => {
@@ -119,4 +126,32 @@ test('publishing is served by the same object: accounts without tokens, resolved
   }
   const unknown = await studio.npmPrepare('nope')
   assert.equal(unknown.ok, false)
+})
+
+test('a runtime crash is reported, and the next run works on a fresh runtime', async (t) => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'studio-crash-'))
+  const dir = path.join(root, 'workspace')
+  await ensureDefaultWorkspace(dir, SAMPLES)
+  let runner: Runner | undefined
+  const studio = new StudioService({
+    workspace: await Workspace.open(dir),
+    sampleEventsDir: SAMPLES,
+    secrets: new SecretsService(new SessionSecretStore()),
+    startRunner: async (onCrash) => (runner = await Runner.start({ onCrash })),
+  })
+  const seen: (keyof StudioEvents)[] = []
+  studio.subscribe((name) => seen.push(name))
+  t.after(async () => {
+    await studio.dispose()
+    await rm(root, { recursive: true, force: true })
+  })
+  const { events } = await studio.readEventFile('sample:feature-flag-called.json')
+  await studio.runEvents({ plugins: ['hello-world'], events: [events[0]] })
+  assert.ok(runner?.pid)
+  process.kill(runner.pid, 'SIGKILL')
+  await until(() => seen.includes('runtimeCrashed'), 'the runtimeCrashed event')
+  const again = await studio.runEvents({ plugins: ['hello-world'], events: [events[0]] })
+  assert.equal(again.reloaded, true)
+  assert.equal(again.results[0].output?.properties?.greeting, 'Hello from Plugin Studio')
+  assert.ok(seen.includes('runtimeRestarted'))
 })

@@ -79,7 +79,9 @@ export class StudioService implements StudioMethods {
     })
     this.pipeline = new PipelineSession({ startRunner: options.startRunner, buildLoad: (plugins) => this.buildLoad(plugins), emit: (name, payload) => this.emit(name, payload) })
     this.workspace.watch((change) => {
-      if (change.path === SETTINGS_FILE) void this.reloadSettings()
+      if (change.path === SETTINGS_FILE) return void this.reloadSettings()
+      // The studio's own folder (config values, meta.storage written by plugins) is not the user's files.
+      if (change.path === STUDIO_FOLDER || change.path.startsWith(`${STUDIO_FOLDER}/`)) return
       if (change.plugin) this.pipeline.markStale(change.plugin)
       this.emit('fileChanged', change)
     })
@@ -185,7 +187,10 @@ export class StudioService implements StudioMethods {
   }
 
   async updateSettings(patch: SettingsPatch): Promise<StudioSettings> {
+    this.workspace.markOwn(SETTINGS_FILE)
     const next = await this.settings.update(patch)
+    // Remember the version we wrote, so the watcher tells our write from a later hand edit.
+    await this.workspace.readFile(SETTINGS_FILE).catch(() => null)
     this.pipeline.markStale(null)
     this.emit('settingsChanged', next)
     return next

@@ -16,7 +16,7 @@ import { DebuggerPane } from '../debugger/DebuggerPane.tsx'
 import { SettingsDialog } from '../settings/SettingsDialog.tsx'
 import { PublishMount } from './PublishMount.tsx'
 
-export function App() {
+export function App({ guardUnload }: { guardUnload: boolean }) {
   const connection = useStore(store, (s) => s.connection)
   const dialog = useStore(store, (s) => s.dialog)
   const plugin = useStore(store, (s) => s.selectedPlugin)
@@ -32,9 +32,10 @@ export function App() {
       if (store.get().dialog) return
       runCommand(command, 'key')
     }
-    // Leaving with unsaved edits asks first (closing the tab or window, reloading).
+    // In a browser tab, leaving with unsaved edits asks first (closing the tab, reloading). In Electron
+    // a cancelled unload would silently keep the window open, so the desktop shell asks instead.
     const onLeave = (event: BeforeUnloadEvent) => {
-      if (store.get().openFiles.some((f) => f.dirty)) event.preventDefault()
+      if (guardUnload && store.get().openFiles.some((f) => f.dirty)) event.preventDefault()
     }
     window.addEventListener('keydown', onKey, true)
     window.addEventListener('beforeunload', onLeave)
@@ -42,7 +43,7 @@ export function App() {
       window.removeEventListener('keydown', onKey, true)
       window.removeEventListener('beforeunload', onLeave)
     }
-  }, [])
+  }, [guardUnload])
 
   if (connection.status === 'failed') {
     return (

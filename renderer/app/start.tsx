@@ -10,13 +10,18 @@ import { boot } from '../state/workspace-actions.ts'
 import { App } from './App.tsx'
 import '../styles/app.css'
 
-export function startApp(openTransport: () => Promise<Transport>): void {
+export interface StartOptions {
+  /** Ask before leaving the page with unsaved edits (browser tabs; the desktop shell asks itself). */
+  guardUnload: boolean
+}
+
+export function startApp(openTransport: () => Promise<Transport>, options: StartOptions): void {
   setupMonaco()
   onDirtyChange(setDirty)
   trackRuntimeMarkers()
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
-      <App />
+      <App guardUnload={options.guardUnload} />
     </StrictMode>,
   )
   void boot(openTransport)

@@ -25,7 +25,7 @@ export function DebuggerPane() {
             <Icon name="step" />
             Step
           </button>
-          <button type="button" className="small" onClick={() => void runAll()} disabled={busy || noPlugin || cursor >= total} title="Run every remaining event">
+          <button type="button" className="small" onClick={() => void runAll()} disabled={busy || noPlugin || cursor >= total} aria-keyshortcuts="Shift+F5" title="Run every remaining event (Shift+F5)">
             <Icon name="runAll" />
             Run all
           </button>

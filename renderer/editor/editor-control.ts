@@ -22,6 +22,7 @@ export function showModel(path: string | null): void {
   const model = path ? getModel(path) : null
   if (current === model) return applyPendingReveal()
   editor.setModel(model)
+  if (model && performance.getEntriesByName('studio:editor-ready').length === 0) performance.mark('studio:editor-ready')
   if (path && model) {
     const state = viewStates.get(path)
     if (state) editor.restoreViewState(state)

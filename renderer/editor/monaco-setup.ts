@@ -37,7 +37,8 @@ export function setupMonaco(): typeof monaco {
     // PostHog strips types without checking them; untyped parameters are normal in plugins.
     noImplicitAny: false,
     allowJs: true,
-    checkJs: true,
+    // As in VS Code: JavaScript gets completions and hovers from JSDoc; type errors only with // @ts-check.
+    checkJs: false,
     allowNonTsExtensions: true,
     esModuleInterop: true,
     allowSyntheticDefaultImports: true,

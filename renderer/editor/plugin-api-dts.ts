@@ -363,6 +363,8 @@ declare function afterEach(fn: () => unknown): void
 declare function beforeAll(fn: () => unknown): void
 declare function afterAll(fn: () => unknown): void
 declare var jest: any
+/** Node's global object, as the plugin's jest tests see it. */
+declare var global: typeof globalThis & Record<string, any>
 `
 
 const ALLOWED_IMPORTS = String.raw`
@@ -424,6 +426,17 @@ declare module '@posthog/plugin-contrib' {
     timeoutSeconds: number
     onFlush: (objects: any[], points: number) => void | Promise<void>
   }>): { add(object: any, points?: number): void; flush(): Promise<void> }
+}
+declare module '@jest/globals' {
+  export const describe: (name: string, fn: () => void) => void
+  export const test: (name: string, fn: () => unknown, timeout?: number) => void
+  export const it: typeof test
+  export const expect: (value: any) => any
+  export const beforeEach: (fn: () => unknown) => void
+  export const afterEach: (fn: () => unknown) => void
+  export const beforeAll: (fn: () => unknown) => void
+  export const afterAll: (fn: () => unknown) => void
+  export const jest: any
 }
 declare module 'generic-pool'
 declare module 'pg'

@@ -1,4 +1,5 @@
 // What the last run did to the shown event: errors (linked to source lines), the before/after diff, logs.
+import { useEffect } from 'react'
 import { useStore } from '../state/store.ts'
 import { store } from '../state/studio-state.ts'
 import { runErrors } from './run-errors.ts'
@@ -22,6 +23,10 @@ export function OutputPane() {
   const errors = runErrors(state)
   const setupLogs = setup.flatMap((s) => s.logs)
   const summary = result ? verdict(result) : null
+  // For benchmarks (save → output shown): a performance mark each time a new result is on screen.
+  useEffect(() => {
+    if (result) performance.mark('studio:output-shown')
+  }, [result])
   return (
     <section aria-label="Output" className="pane output-pane" aria-busy={phase !== 'idle'}>
       <header className="pane-header">

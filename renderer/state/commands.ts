@@ -57,6 +57,7 @@ export function commandForKey(event: KeyboardEvent): StudioCommand | null {
   const mod = event.ctrlKey || event.metaKey
   if (mod && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 's') return 'save'
   if (!mod && !event.altKey && !event.shiftKey && event.key === 'F5') return 'run'
+  if (!mod && !event.altKey && event.shiftKey && event.key === 'F5') return 'runAll'
   if (!mod && !event.altKey && !event.shiftKey && event.key === 'F10') return 'step'
   return null
 }

@@ -140,6 +140,15 @@ function forgetFile(path: string): void {
   for (const f of store.get().openFiles) if (gone(f.path)) closeFile(f.path)
 }
 
+/** Another workspace was opened: every model and version of the old one goes. */
+export function forgetAllFiles(): void {
+  for (const path of [...versions.keys()]) {
+    disposeModel(path)
+    forgetViewState(path)
+  }
+  versions.clear()
+}
+
 /** The user chose to drop their edits and take the file as it is on disk now. */
 export async function reloadFromDisk(path: string): Promise<void> {
   await loadModel(path)

@@ -3,7 +3,7 @@ import { connect } from '../../common/rpc/rpc.ts'
 import type { Transport } from '../../common/rpc/transport.ts'
 import type { ConfigPatch, CreatePluginRequest, SettingsPatch, StudioEvents, StudioMethods } from '../../common/protocol/studio.ts'
 import { setClient, studio } from './client.ts'
-import { onOutsideChange, openFile, preloadPlugin, refreshFiles, refreshPlugins } from './file-actions.ts'
+import { forgetAllFiles, onOutsideChange, openFile, preloadPlugin, refreshFiles, refreshPlugins } from './file-actions.ts'
 import { forgetResults, run, selectEventFile } from './run-actions.ts'
 import { errorText, initialState, notify, store } from './studio-state.ts'
 import { runCommand } from './commands.ts'
@@ -22,7 +22,10 @@ export async function boot(openTransport: () => Promise<Transport>): Promise<voi
   setClient(client)
   transport.onClose((reason) => store.set({ connection: { status: 'closed', message: reason } }))
   client.on('fileChanged', (change) => void onOutsideChange(change).catch((error) => notify('error', errorText(error))))
-  client.on('workspaceChanged', () => void loadWorkspace())
+  client.on('workspaceChanged', () => {
+    forgetAllFiles()
+    void loadWorkspace()
+  })
   client.on('settingsChanged', (settings) => store.set({ settings }))
   client.on('runtimeCrashed', ({ message }) => notify('error', `The plugin runtime stopped: ${message}. The next run starts a new one.`))
   client.on('command', ({ command }) => runCommand(command, 'menu'))

@@ -10,6 +10,8 @@ import { createCursor } from './cursor.ts'
 import type { GeoIp } from './geoip.ts'
 import { createGeoIp } from './geoip.ts'
 import { CACHE_MISSING } from '../sandbox/sandbox.constants.ts'
+import { createFetchRecorder, DEFAULT_FETCH_POLICY, performFetch } from './fetch-policy.ts'
+import type { FetchPolicy, FetchRecorder, FetchRequest } from './fetch-policy.ts'
 
 export interface MetaHostOptions {
   /** PostHog's plugin id: the cache namespace `@plugin/<pluginId>/<teamId>/`. */
@@ -20,6 +22,8 @@ export interface MetaHostOptions {
   redisUrl?: string
   storageDir?: string
   cacheGetMissing?: CacheGetMissing
+  /** Which plugin fetches the workspace allows (fetch-policy.ts); PostHog-like "any public host" by default. */
+  fetchPolicy?: FetchPolicy
 }
 
 export interface MetaHost {
@@ -27,39 +31,20 @@ export interface MetaHost {
   handle(kind: string, args: unknown[]): Promise<unknown>
   readonly cache: CacheStore
   readonly storage: StorageStore
+  /** Every plugin fetch, refused ones included. */
+  readonly fetches: FetchRecorder
   close(): Promise<void>
 }
 
 let sharedGeoIp: GeoIp | undefined
-
-/** Bounded wait for a fetch, so a dead server fails the call instead of hanging the runtime. */
-const FETCH_TIMEOUT_MS = 60_000
-
-async function hostFetch(request: { url: string; method: string; headers: [string, string][]; body: string | Uint8Array | null; redirect: 'follow' | 'error' | 'manual' }) {
-  const response = await fetch(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body === null || request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
-    redirect: request.redirect,
-    signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-  })
-  const headers: [string, string][] = []
-  response.headers.forEach((value, key) => headers.push([key, value]))
-  return {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-    url: response.url,
-    redirected: response.redirected,
-    body: new Uint8Array(await response.arrayBuffer()),
-  }
-}
 
 export function createMetaHost(options: MetaHostOptions): MetaHost {
   const cache = createCacheStore({ redisUrl: options.redisUrl, pluginId: options.pluginId, teamId: options.teamId, cacheGetMissing: options.cacheGetMissing })
   const storage = createStorageStore({ dir: options.storageDir, pluginConfigId: options.pluginConfigId })
   const cursor: Cursor = createCursor(storage)
   const missing = { missing: true }
+  const fetches = createFetchRecorder({ now: () => Date.now() })
+  const policy = options.fetchPolicy ?? DEFAULT_FETCH_POLICY
 
   async function handle(kind: string, args: unknown[]): Promise<unknown> {
     switch (kind) {
@@ -89,8 +74,11 @@ export function createMetaHost(options: MetaHostOptions): MetaHost {
       case 'geoip':
         sharedGeoIp ??= createGeoIp()
         return sharedGeoIp.locate(args[0] as string)
-      case 'fetch':
-        return hostFetch(args[0] as Parameters<typeof hostFetch>[0])
+      case 'fetch': {
+        const response = await performFetch(policy, fetches, args[0] as FetchRequest)
+        const { bodyBase64, ...rest } = response
+        return { ...rest, body: new Uint8Array(Buffer.from(bodyBase64, 'base64')) }
+      }
       default:
         throw new Error(`Unknown host operation ${kind}`)
     }
@@ -100,6 +88,7 @@ export function createMetaHost(options: MetaHostOptions): MetaHost {
     handle,
     cache,
     storage,
+    fetches,
     close: () => cache.close(),
   }
 }

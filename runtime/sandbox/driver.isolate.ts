@@ -1,0 +1,443 @@
+// Runs inside the isolate, last. Drives plugin calls synchronously from the host: a task runs its items
+// (events, or one setup/teardown call) one after another; an item that awaits something the host must
+// do (a cache miss, fetch, storage) parks, its request goes out with the slice's results, and the host
+// answers with resume(). Everything else (sync code, awaits on settled values) finishes inside one
+// host→isolate call. Also: PostHog's export discovery, meta binding and the exportEvents upgrade.
+import {
+  ENTRY_GLOBAL,
+  EXPORT_BUFFER_BYTES_DEFAULT,
+  EXPORT_BUFFER_BYTES_MAXIMUM,
+  EXPORT_BUFFER_BYTES_MINIMUM,
+  EXPORT_MAXIMUM_RETRIES,
+  INTERNAL_GLOBAL,
+  PLUGIN_METHODS,
+  SLICE_MS,
+} from './sandbox.constants.ts'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any
+const G = globalThis as Any
+const S = G[INTERNAL_GLOBAL] as Any
+
+// Taken before any plugin code runs: a plugin that replaces these must not change how results leave.
+const stringify = JSON.stringify
+const parse = JSON.parse
+const arrayPush = Array.prototype.push
+const push = <T>(list: T[], item: T) => {
+  arrayPush.call(list, item)
+}
+
+// ---- where logs and records of the running item go (capped: a plugin cannot flood the host) ---------------
+const MAX_LOG_LINES = 10_000
+const MAX_LOG_CHARS = 1024 * 1024
+const MAX_LINE_CHARS = 64 * 1024
+const MAX_RECORDS = 1000
+const newSink = () => ({ logs: [] as Any[], captures: [] as Any[], apiCalls: [] as Any[], jobs: [] as Any[], ops: [] as Any[], chars: 0, cutLines: 0, cutChars: 0, cutRecords: 0 })
+let stray = newSink()
+S.sink = stray
+S.log = (level: string, message: string) => {
+  const sink = S.sink
+  let text = String(message)
+  if (sink.logs.length >= MAX_LOG_LINES || sink.chars >= MAX_LOG_CHARS) {
+    sink.cutLines++
+    sink.cutChars += text.length
+    return
+  }
+  if (text.length > MAX_LINE_CHARS) {
+    sink.cutChars += text.length - MAX_LINE_CHARS
+    text = `${text.slice(0, MAX_LINE_CHARS)}… [${text.length - MAX_LINE_CHARS} characters cut]`
+  }
+  sink.chars += text.length
+  push(sink.logs, { level, message: text, time: Date.now() })
+}
+S.record = (kind: 'captures' | 'apiCalls' | 'jobs' | 'ops', item: unknown) => {
+  const list = S.sink[kind]
+  if (list.length >= MAX_RECORDS) {
+    S.sink.cutRecords++
+    return
+  }
+  // Recorded as JSON now: later changes by the plugin (or values JSON cannot carry) stay out of it.
+  let snapshot: unknown
+  try {
+    const text = stringify(item)
+    snapshot = text === undefined ? null : parse(text)
+  } catch (error) {
+    snapshot = { unrecordable: safeMessage(error) }
+  }
+  push(list, snapshot)
+}
+function safeMessage(error: unknown): string {
+  try {
+    return typeof error === 'string' ? error : String((error as Any)?.message ?? error)
+  } catch {
+    return 'an error that cannot be described'
+  }
+}
+
+// ---- host operations --------------------------------------------------------------------------------------
+let requests: Any[] = []
+const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>()
+let nextRequestId = 1
+S.hostOp = (kind: string, args: unknown[]) =>
+  new Promise((resolve, reject) => {
+    const id = nextRequestId++
+    waiting.set(id, { resolve, reject })
+    push(requests, { id, kind, args })
+  })
+
+/** Reads a property of a thrown value that may be a Proxy or have throwing getters. */
+function read(value: Any, key: string): unknown {
+  try {
+    return value[key]
+  } catch {
+    return undefined
+  }
+}
+function serializeError(error: unknown) {
+  if (typeof error === 'string') return { name: 'Error', message: error, isString: true, text: error }
+  let text: string
+  try {
+    text = String(error)
+  } catch {
+    try {
+      text = Object.prototype.toString.call(error)
+    } catch {
+      text = '[a thrown value that cannot be described]'
+    }
+  }
+  if (error && (typeof error === 'object' || typeof error === 'function')) {
+    const name = read(error, 'name')
+    const message = read(error, 'message')
+    const stack = read(error, 'stack')
+    let isRetry = false
+    try {
+      isRetry = error instanceof S.RetryError
+    } catch {}
+    return {
+      name: typeof name === 'string' ? name : 'Error',
+      message: typeof message === 'string' ? message : message === undefined ? text : safeMessage(message),
+      stack: typeof stack === 'string' ? stack : undefined,
+      isRetry,
+      text,
+    }
+  }
+  return { name: 'Error', message: text, text }
+}
+
+// ---- tasks --------------------------------------------------------------------------------------------------
+interface Item {
+  sink: ReturnType<typeof newSink>
+  started: number
+}
+interface Task {
+  call: (arg: unknown) => unknown
+  items: unknown[]
+  index: number
+  sliceFirst: number
+  results: Any[]
+  current: Item | null
+  parked: boolean
+  done: boolean
+  /** processEvent: `(await processEvent(e)) || null`. */
+  orNull: boolean
+}
+let task: Task | null = null
+let sliceStart = 0
+
+function finish(value: unknown, failed: boolean, error?: unknown, cutOff = false) {
+  const t = task!
+  const item = t.current!
+  // Only what is there crosses back (empty lists are left out: copying is most of the cost).
+  const sink = item.sink
+  // processEvent: PostHog's `(await processEvent(e)) || null`; after a throw, the event goes on with
+  // whatever the plugin changed in place before throwing.
+  // (Not after a cut-off: what made the item overrun may sit in the event itself, e.g. a looping getter.)
+  const result = failed ? (t.orNull && !cutOff ? t.items[t.index] : undefined) : t.orNull ? value || null : value
+  const r: Any = { error: failed ? serializeError(error) : null, same: !failed && value === t.items[t.index], ms: 0 }
+  // The value leaves as JSON text made here, under this item's time limit: a getter that loops is cut
+  // off like any loop; one that throws, a cycle, a BigInt or a function fail this item only.
+  if (result === null) r.json = 'null'
+  else if (result !== undefined) {
+    try {
+      const text = typeof result === 'function' ? undefined : stringify(result)
+      if (text === undefined) throw new TypeError(`a ${typeof result} is not an event`)
+      r.json = text
+    } catch (e) {
+      if (!failed) r.error = serializeError(new TypeError(`The plugin returned a value that cannot leave the sandbox: ${safeMessage(e)}`))
+    }
+  }
+  r.ms = Date.now() - item.started
+  if (sink.cutLines || sink.cutChars) {
+    push(sink.logs, { level: 'warn', message: `[Plugin Studio] ${sink.cutLines} log lines and ${sink.cutChars} characters were cut: the sandbox keeps at most ${MAX_LOG_LINES} lines and ${MAX_LOG_CHARS} characters per call`, time: Date.now() })
+  }
+  if (sink.cutRecords) {
+    push(sink.logs, { level: 'warn', message: `[Plugin Studio] ${sink.cutRecords} captures, API calls, jobs or state changes were dropped from the record: at most ${MAX_RECORDS} of each per call`, time: Date.now() })
+  }
+  if (sink.logs.length) r.logs = sink.logs
+  if (sink.captures.length) r.captures = sink.captures
+  if (sink.apiCalls.length) r.apiCalls = sink.apiCalls
+  if (sink.jobs.length) r.jobs = sink.jobs
+  if (sink.ops.length) r.ops = sink.ops
+  t.results[t.index] = r
+  t.current = null
+  t.parked = false
+  t.index++
+  S.sink = stray
+}
+
+function pump() {
+  const t = task
+  while (t && t === task && !t.done && !t.parked) {
+    if (t.index >= t.items.length) {
+      t.done = true
+      return
+    }
+    // Long slices hand control back so the host's timeout stays a per-item limit.
+    if (t.index > t.sliceFirst && Date.now() - sliceStart > SLICE_MS) {
+      t.parked = true
+      S.hostOp('yield', []).then(() => {
+        if (task !== t) return
+        t.parked = false
+        t.sliceFirst = t.index
+        pump()
+      })
+      return
+    }
+    const item: Item = { sink: newSink(), started: Date.now() }
+    t.current = item
+    S.sink = item.sink
+    let result: unknown
+    let thenable: boolean
+    try {
+      result = t.call(t.items[t.index])
+      // Reading `then` runs plugin code when the result is a Proxy or has a getter there.
+      thenable = result !== null && typeof result === 'object' && typeof (result as Any).then === 'function'
+    } catch (error) {
+      finish(undefined, true, error)
+      continue
+    }
+    if (thenable) {
+      t.parked = true
+      Promise.resolve(result).then(
+        (value) => settle(t, item, value, false),
+        (error) => settle(t, item, undefined, true, error),
+      )
+      return
+    }
+    finish(result, false)
+  }
+}
+function settle(t: Task, item: Item, value: unknown, failed: boolean, error?: unknown) {
+  if (task !== t || t.current !== item) return // cut off earlier (timeout): its late result is dropped
+  finish(value, failed, error)
+  pump()
+}
+
+function startTask(call: (arg: unknown) => unknown, items: unknown[], orNull: boolean) {
+  task = { call, items, index: 0, sliceFirst: 0, results: [], current: null, parked: false, done: false, orNull }
+  sliceStart = Date.now()
+  pump()
+}
+
+// ---- plugin loading: PostHog's createPluginConfigVM export discovery ----------------------------------------
+let methods: Record<string, ((...args: unknown[]) => unknown) | undefined> = {}
+let meta: Any = null
+const tasks: Any = { schedule: {}, job: {} }
+let pluginModule: { exports: Any; module: Any } | null = null
+
+Object.defineProperty(G, '__studioExportsHook', {
+  configurable: true,
+  value: (exportsObject: unknown, moduleObject: unknown) => {
+    pluginModule = { exports: exportsObject, module: moduleObject }
+    delete G.__studioExportsHook
+  },
+})
+Object.defineProperty(G, '__studioRequire', { configurable: true, value: S.require })
+
+function clamp(text: unknown, fallback: number, min: number, max: number) {
+  const n = parseInt(String(text)) || fallback
+  return Math.min(Math.max(n, min), max)
+}
+
+function init(spec: Any) {
+  if (!pluginModule) throw new Error('The plugin code did not finish running')
+  delete G.__studioRequire
+  const hostMeta = S.createHostMeta(spec)
+  let exp = pluginModule.exports
+  const mod = pluginModule.module
+  // esbuild turns ESM into `module.exports = <namespace with __esModule>`: that namespace is what
+  // Babel's `exports` was for PostHog.
+  if (mod && typeof mod === 'object' && mod.exports && mod.exports.__esModule) exp = mod.exports
+  const destinations: Any[] = [exp, exp?.default, mod?.exports].filter((d) => typeof d === 'object' && d !== null)
+  if (!destinations.find((d) => Object.keys(d).length > 0)) destinations.push(G)
+  const getExported = (key: string) => destinations.find((a) => a[key])?.[key]
+
+  meta = { ...hostMeta, global: {} }
+  const bindMeta = (keyOrFunc: unknown) => {
+    const func = typeof keyOrFunc === 'function' ? keyOrFunc : getExported(keyOrFunc as string)
+    if (func) return (...args: unknown[]) => func(...args, meta)
+    return undefined
+  }
+  if (!getExported('processEvent') && getExported('processEventBatch')) {
+    const shim = async (event: unknown, m: unknown) => (await getExported('processEventBatch')([event], m))?.[0]
+    if (exp && typeof exp === 'object') exp.processEvent = shim
+    else destinations[0].processEvent = shim
+    if (!getExported('processEvent')) destinations.unshift({ processEvent: shim })
+  }
+  methods = {}
+  for (const name of PLUGIN_METHODS) methods[name] = bindMeta(name)
+  for (const destination of [...destinations].reverse()) {
+    for (const [name, value] of Object.entries(destination)) {
+      if (name.startsWith('runEvery') && typeof value === 'function') tasks.schedule[name] = { name, type: 'schedule', exec: bindMeta(value) }
+    }
+    if (destination.jobs && typeof destination.jobs === 'object') {
+      for (const [key, value] of Object.entries(destination.jobs)) tasks.job[key] = { name: key, type: 'job', exec: bindMeta(value) }
+    }
+  }
+  if (methods.exportEvents) upgradeExportEvents(spec)
+  return {
+    methods: PLUGIN_METHODS.filter((m) => methods[m] !== undefined),
+    jobs: Object.keys(tasks.job),
+    scheduledTasks: Object.keys(tasks.schedule),
+    hasProcessEventBatch: !!getExported('processEventBatch'),
+  }
+}
+
+/** PostHog's upgradeExportEvents (PH-2022): a byte buffer in front of exportEvents, fed by onEvent. */
+function upgradeExportEvents(spec: Any) {
+  const config = meta.config
+  const limit = clamp(config.exportEventsBufferBytes, EXPORT_BUFFER_BYTES_DEFAULT, EXPORT_BUFFER_BYTES_MINIMUM, EXPORT_BUFFER_BYTES_MAXIMUM)
+  meta.global.exportEventsToIgnore = new Set(config.exportEventsToIgnore ? String(config.exportEventsToIgnore).split(',').map((e: string) => e.trim()) : null)
+  const exportEvents = methods.exportEvents!
+  meta.global.exportEventsWithRetry = async (payload: Any, m: Any) => {
+    try {
+      await exportEvents(payload.batch)
+    } catch (error) {
+      if (!(error instanceof S.RetryError)) throw error
+      if (payload.retriesPerformedSoFar < EXPORT_MAXIMUM_RETRIES) {
+        const nextRetrySeconds = 2 ** (payload.retriesPerformedSoFar + 1) * 3
+        const next = { ...payload, retriesPerformedSoFar: payload.retriesPerformedSoFar + 1 }
+        await m.jobs.exportEventsWithRetry(next).runIn(nextRetrySeconds, 'seconds')
+        S.log('info', `Enqueued PluginConfig ${spec.configId} batch ${payload.batchId} for retry #${next.retriesPerformedSoFar} in ${Math.round(nextRetrySeconds)}s (Plugin Studio runs it right away: no clock yet)`)
+        await meta.global.exportEventsWithRetry(next, m)
+      } else {
+        S.log('info', `Dropped PluginConfig ${spec.configId} batch ${payload.batchId} after retrying ${payload.retriesPerformedSoFar} times`)
+      }
+    }
+  }
+  const buffer = {
+    points: 0,
+    items: [] as unknown[],
+    async add(object: unknown, points: number) {
+      if (buffer.points > 0 && buffer.points + points > limit) await buffer.flush()
+      buffer.items.push(object)
+      buffer.points += points
+      if (buffer.points > limit) await buffer.flush()
+    },
+    async flush() {
+      if (buffer.items.length === 0) return
+      const batch = buffer.items
+      buffer.items = []
+      buffer.points = 0
+      await meta.global.exportEventsWithRetry({ batch, batchId: Math.floor(Math.random() * 1000000), retriesPerformedSoFar: 0 }, meta)
+    },
+  }
+  meta.global.exportEventsBuffer = buffer
+  tasks.job.exportEventsWithRetry = { name: 'exportEventsWithRetry', type: 'job', exec: (payload: Any) => meta.global.exportEventsWithRetry(payload, meta) }
+  const oldOnEvent = methods.onEvent
+  methods.onEvent = async (event: Any) => {
+    if (!meta.global.exportEventsToIgnore.has(event.event)) await buffer.add(event, JSON.stringify(event).length)
+    await oldOnEvent?.(event)
+  }
+  const oldTeardown = methods.teardownPlugin
+  methods.teardownPlugin = async () => {
+    await Promise.all([buffer.flush(), oldTeardown?.()])
+  }
+}
+
+// ---- entry points for the host -------------------------------------------------------------------------------
+let lastCollected: Any = null
+function collect() {
+  const t = task
+  const out: Any = { requests, done: !t || t.done, parked: !!t?.parked, index: t?.index ?? 0, stuck: false }
+  requests = []
+  if (t && !t.done && t.parked && out.requests.length === 0) out.stuck = true
+  if (t?.done) {
+    out.results = t.results
+    task = null
+  }
+  lastCollected = out
+  return out
+}
+
+const entry = {
+  init,
+  /** Starts `method` over `items` (one call per item; `null` items call it without an argument). */
+  start(method: string, items: unknown[]) {
+    if (method === 'flushExports') {
+      startTask(() => meta.global.exportEventsBuffer?.flush(), [null], false)
+    } else if (method === 'flushCache') {
+      startTask(() => S.flushCache(), [null], false)
+    } else if (method.startsWith('job:')) {
+      const job = tasks.job[method.slice(4)]
+      startTask((payload) => (payload ? job.exec(payload) : job.exec()), items, false)
+    } else {
+      const fn = methods[method]
+      if (!fn) throw new Error(`The plugin has no ${method}`)
+      startTask(method === 'setupPlugin' || method === 'teardownPlugin' ? () => fn() : (arg) => fn(arg), items, method === 'processEvent')
+    }
+  },
+  collect,
+  /** The last collect() answer again (after sanitizeResults). */
+  recollect: () => lastCollected,
+  /** Answers host operations: [{id, ok, value} | {id, ok: false, error: {name, message}}]. */
+  resume(answers: Any[]) {
+    sliceStart = Date.now()
+    if (task) task.sliceFirst = task.index
+    for (const a of answers) {
+      const w = waiting.get(a.id)
+      if (!w) continue
+      waiting.delete(a.id)
+      if (a.ok) w.resolve(a.value)
+      else {
+        const error = new Error(a.error.message)
+        error.name = a.error.name
+        w.reject(error)
+      }
+    }
+  },
+  /** The host cut the running item off (timeout, or nothing left it could wait for): fail it, go on. */
+  abortCurrent(error: Any) {
+    const t = task
+    if (!t || t.done) return
+    sliceStart = Date.now()
+    t.sliceFirst = t.index
+    if (!t.current) t.current = { sink: newSink(), started: Date.now() }
+    const e = new Error(error.message)
+    e.name = error.name
+    e.stack = `${error.name}: ${error.message}`
+    finish(undefined, true, e, true)
+    pump()
+  },
+  /** Makes results copyable when a plugin returned something structured clone refuses. */
+  sanitizeResults() {
+    for (const r of lastCollected?.results ?? []) {
+      if (!r || r.value === undefined || r.value === null) continue
+      try {
+        r.value = JSON.parse(JSON.stringify(r.value))
+      } catch (error) {
+        r.error = serializeError(new TypeError(`The plugin returned a value that cannot leave the sandbox: ${(error as Error).message}`))
+        r.value = undefined
+      }
+    }
+  },
+  strayLogs() {
+    const logs = stray.logs
+    stray = newSink()
+    S.sink = stray
+    return logs
+  },
+  hasPendingCache: () => S.cacheHasPending(),
+}
+Object.defineProperty(G, ENTRY_GLOBAL, { configurable: true, value: entry })
+delete G[INTERNAL_GLOBAL]

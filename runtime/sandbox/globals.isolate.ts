@@ -412,6 +412,7 @@ function fetch(input: unknown, init: Any = {}): Promise<Response> {
     const body = init.body == null ? null : typeof init.body === 'string' ? init.body : init.body instanceof URLSearchParams ? init.body.toString() : S.toBytes(init.body)
     const request = { url, method: String(init.method ?? 'GET').toUpperCase(), headers: headerPairs(init.headers), body, redirect: init.redirect ?? 'follow' }
     return S.hostOp('fetch', [request]).then((r: Any) => new Response(r.body, { status: r.status, statusText: r.statusText, headers: r.headers, url: r.url, redirected: r.redirected }), (e: Any) => {
+      if (e?.name === 'FetchRefusedError') throw new FetchError(`Blocked by the studio's network policy: ${e.message}`, 'policy')
       throw new FetchError(`request to ${url} failed, reason: ${e?.message ?? e}`)
     })
   } catch (error) {

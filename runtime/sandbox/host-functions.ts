@@ -4,6 +4,9 @@ import { createHash, createHmac, getHashes, randomBytes, randomUUID } from 'node
 import * as legacyUrl from 'node:url'
 import * as zlib from 'node:zlib'
 
+/** Host-side work a plugin asks for is bounded: its result must fit in the isolate anyway. */
+export const MAX_HOST_BYTES = 32 * 1024 * 1024
+
 /** Exact-size copy: a pooled Buffer's view would drag its whole 8 KiB slab across. */
 const tight = (b: Uint8Array) => Uint8Array.prototype.slice.call(b)
 
@@ -20,8 +23,8 @@ const ZLIB: Record<string, (b: Uint8Array, o: zlib.ZlibOptions) => Buffer> = {
   deflateRaw: zlib.deflateRawSync,
   inflateRaw: zlib.inflateRawSync,
   unzip: zlib.unzipSync,
-  brotliCompress: (b) => zlib.brotliCompressSync(b),
-  brotliDecompress: (b) => zlib.brotliDecompressSync(b),
+  brotliCompress: (b) => zlib.brotliCompressSync(b, { maxOutputLength: MAX_HOST_BYTES }),
+  brotliDecompress: (b) => zlib.brotliDecompressSync(b, { maxOutputLength: MAX_HOST_BYTES }),
 }
 
 export const hostFunctions: Record<string, (...args: never[]) => unknown> = {
@@ -64,13 +67,17 @@ export const hostFunctions: Record<string, (...args: never[]) => unknown> = {
   randomUUID: () => randomUUID(),
   randomBytes(size: number) {
     if (!Number.isInteger(size) || size < 0 || size > 2 ** 31 - 1) throw new RangeError(`The value of "size" is out of range. Received ${size}`)
+    if (size > MAX_HOST_BYTES) throw new RangeError(`randomBytes(${size}): the sandbox hands out at most ${MAX_HOST_BYTES} bytes at once`)
     return tight(randomBytes(size))
   },
   zlib(op: string, data: Uint8Array, options: { level?: number }): Uint8Array | string {
     const fn = ZLIB[op]
     if (!fn) return `zlib.${op} is not available`
     try {
-      return tight(fn(data, options.level === undefined ? {} : { level: options.level }))
+      // maxOutputLength: a small gzip bomb must not inflate into gigabytes on the host.
+      const opts: zlib.ZlibOptions = { maxOutputLength: MAX_HOST_BYTES }
+      if (options.level !== undefined) opts.level = options.level
+      return tight(fn(data, opts))
     } catch (error) {
       return (error as Error).message
     }

@@ -5,6 +5,7 @@ import ivm from 'isolated-vm'
 import { bootstrapSource, HOST_FUNCTION_PREFIX } from './bootstrap.ts'
 import { hostFunctions } from './host-functions.ts'
 import { ENTRY_GLOBAL } from './sandbox.constants.ts'
+import { enterCall, leaveCall } from './watchdog.ts'
 
 export interface SandboxError {
   name: string
@@ -97,7 +98,7 @@ export class PluginIsolate {
     const sandbox = new PluginIsolate(memoryMb)
     const jail = sandbox.context.global
     for (const [name, fn] of Object.entries(hostFunctions)) {
-      jail.setSync(HOST_FUNCTION_PREFIX + name, new ivm.Callback(fn as (...args: unknown[]) => unknown))
+      jail.setSync(HOST_FUNCTION_PREFIX + name, new ivm.Callback(withoutHostStack(fn as (...args: unknown[]) => unknown)))
     }
     if (!bootstrapCache) bootstrapCache = { source: bootstrapSource() }
     const script = sandbox.isolate.compileScriptSync(bootstrapCache.source, {
@@ -126,11 +127,13 @@ export class PluginIsolate {
   runPluginScript(code: string, filename: string, lineOffset: number, timeoutMs: number): void {
     const script = this.isolate.compileScriptSync(code, { filename, lineOffset })
     try {
+      enterCall(timeoutMs)
       script.runSync(this.context, { timeout: timeoutMs })
     } catch (error) {
       this.noteDeath(error)
       throw error
     } finally {
+      leaveCall()
       script.release()
     }
   }
@@ -173,7 +176,7 @@ export class PluginIsolate {
       if (state.done) {
         const out = state.results ?? []
         for (let i = 0; i < out.length; i++) {
-          const r = out[i]
+          const r = out[i] as ItemResult & { json?: string }
           // The isolate leaves empty lists out; give every result its full shape.
           r.value = r.json === undefined ? undefined : JSON.parse(r.json)
           delete r.json
@@ -250,6 +253,7 @@ export class PluginIsolate {
   }
 
   private call(name: string, args: unknown[], timeout: number): unknown {
+    enterCall(timeout)
     try {
       if (name === 'collect') {
         try {
@@ -265,6 +269,23 @@ export class PluginIsolate {
     } catch (error) {
       this.noteDeath(error)
       throw error
+    } finally {
+      leaveCall()
+    }
+  }
+}
+
+/** Errors from host code reach the plugin with their name and message only: no host stack frames. */
+function withoutHostStack(fn: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+  return (...args) => {
+    try {
+      return fn(...args)
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error))
+      const clean = e instanceof RangeError ? new RangeError(e.message) : e instanceof TypeError ? new TypeError(e.message) : new Error(e.message)
+      if (!(e instanceof RangeError || e instanceof TypeError)) clean.name = e.name
+      clean.stack = `${clean.name}: ${clean.message}`
+      throw clean
     }
   }
 }
