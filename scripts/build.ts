@@ -37,7 +37,9 @@ const RENDERER_SOURCES = ['renderer/**/*', 'common/**/*.ts', 'package-lock.json'
 const ELECTRON_SOURCES = ['main/**/*.ts', 'common/**/*.ts', 'package-lock.json']
 
 export function rendererIsFresh(): boolean {
-  return builtAt(RENDERER_STAMP) > newestSource(RENDERER_SOURCES)
+  // A `vite build` run by hand leaves no stamp; its index.html (written at the end) tells its time.
+  const built = builtAt(RENDERER_STAMP) || builtAt(path.join(OUT, 'renderer', 'index.html'))
+  return built > newestSource(RENDERER_SOURCES)
 }
 
 export function electronIsFresh(): boolean {

@@ -1,9 +1,10 @@
 // The real studio server (browser mode) in this process, on a fresh temporary workspace that holds
 // the default hello-world plugin, as a first launch would create it.
-import { mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdtemp, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { startServer } from '../../main/server/server.ts'
+import { RENDERER_DIR, startServer } from '../../main/server/server.ts'
 import { ensureDefaultWorkspace } from '../../main/services/workspace/default-workspace.ts'
 import { SAMPLE_EVENTS_DIR } from '../../main/compose.ts'
 
@@ -15,10 +16,14 @@ export interface RunningStudio {
 }
 
 export async function startStudio(): Promise<RunningStudio> {
+  if (!existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error(`The renderer is not built (${RENDERER_DIR}): run npm run build`)
   const root = await mkdtemp(path.join(tmpdir(), 'plugin-studio-e2e-'))
   const workspaceDir = path.join(root, 'workspace')
   await ensureDefaultWorkspace(workspaceDir, SAMPLE_EVENTS_DIR)
-  const server = await startServer({ workspaceDir, port: 0 })
+  // A copy of the build, so a rebuild of out/renderer while the tests run cannot pull files away.
+  const rendererDir = path.join(root, 'renderer')
+  await cp(RENDERER_DIR, rendererDir, { recursive: true })
+  const server = await startServer({ workspaceDir, rendererDir, port: 0 })
   return {
     url: server.url,
     workspaceDir,

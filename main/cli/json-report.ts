@@ -1,38 +1,44 @@
-// `run --json`: exactly one JSON object on stdout (DESIGN.md §5). Beyond the contract's keys it
-// carries each event's stages (per plugin method: output, error, logs, duration, cache/storage ops),
-// droppedBy, teardown, and a summary. Secret config values are masked in logs and error texts.
-import type { LogEntry } from '../../common/plugin/event.ts'
-import type { StageResult } from '../../common/protocol/runtime.ts'
-import type { RunOutcome } from './run-outcome.ts'
+// `run --json`: exactly one JSON object on stdout (DESIGN.md §5), written as the run goes. Beyond
+// the contract's keys it carries each event's stages (per plugin method: output, error, logs,
+// duration, cache/storage ops), droppedBy, teardown, and a summary. Secret config values are masked
+// in logs and error texts.
+import type { LogEntry, PluginEvent } from '../../common/plugin/event.ts'
+import type { EventResult, StageResult } from '../../common/protocol/runtime.ts'
+import type { Reporter, RunHead, RunTail } from './run-outcome.ts'
 
-export function jsonReport(run: RunOutcome): string {
-  const { mask } = run
+export function createJsonReporter(mask: (text: string) => string): Reporter {
   const logs = (entries: LogEntry[]) => entries.map((log) => ({ ...log, message: mask(log.message) }))
   const error = (text: string | null | undefined) => (text == null ? null : mask(text))
   const stage = (s: StageResult) => ({ ...s, error: error(s.error), errorDetail: undefined, logs: logs(s.logs) })
-  const report = {
-    plugins: run.plugins.map((p, i) => ({ index: i + 1, plugin: p.id, name: p.json.name, dir: p.dir, attachments: p.attachments })),
-    setup: run.setup.map((s) => ({ plugin: s.plugin, name: s.name, error: error(s.error), logs: logs(s.logs), state: s.setup, capabilities: s.capabilities })),
-    results: run.results.map((r, i) => ({
-      input: run.events[i],
-      output: r.output,
-      error: error(r.error),
-      logs: logs(r.logs),
-      droppedBy: r.droppedBy,
-      durationMs: round(r.stages.reduce((sum, s) => sum + s.durationMs, 0)),
-      stages: r.stages.map(stage),
-    })),
-    teardown: run.teardown.map((t) => ({ plugin: t.plugin, error: error(t.error), logs: logs(t.logs) })),
-    crashes: run.crashes.map((c) => ({ message: mask(c.message), lost: c.lost })),
-    summary: {
-      events: run.results.length,
-      dropped: run.results.filter((r) => r.output === null).length,
-      errors: run.results.filter((r) => r.error !== null).length,
-      setupErrors: run.setup.filter((s) => s.error !== null).length,
-      durationMs: round(run.durationMs),
+  const summary = { events: 0, dropped: 0, errors: 0, setupErrors: 0 }
+  return {
+    head(run: RunHead) {
+      summary.setupErrors = run.setup.filter((s) => s.error !== null).length
+      const plugins = run.plugins.map((p, i) => ({ index: i + 1, plugin: p.id, name: p.json.name, dir: p.dir, attachments: p.attachments }))
+      const setup = run.setup.map((s) => ({ plugin: s.plugin, name: s.name, error: error(s.error), logs: logs(s.logs), state: s.setup, capabilities: s.capabilities }))
+      return `{"plugins":${JSON.stringify(plugins)},"setup":${JSON.stringify(setup)},"results":[`
+    },
+    event(index: number, input: PluginEvent, r: EventResult) {
+      summary.events++
+      if (r.output === null) summary.dropped++
+      if (r.error !== null) summary.errors++
+      const entry = {
+        input,
+        output: r.output,
+        error: error(r.error),
+        logs: logs(r.logs),
+        droppedBy: r.droppedBy,
+        durationMs: round(r.stages.reduce((sum, s) => sum + s.durationMs, 0)),
+        stages: r.stages.map(stage),
+      }
+      return `${index === 0 ? '' : ','}${JSON.stringify(entry)}`
+    },
+    tail(run: RunTail) {
+      const teardown = run.teardown.map((t) => ({ plugin: t.plugin, error: error(t.error), logs: logs(t.logs) }))
+      const crashes = run.crashes.map((c) => ({ message: mask(c.message), lost: c.lost }))
+      return `],"teardown":${JSON.stringify(teardown)},"crashes":${JSON.stringify(crashes)},"summary":${JSON.stringify({ ...summary, durationMs: round(run.durationMs) })}}\n`
     },
   }
-  return JSON.stringify(report)
 }
 
 function round(ms: number): number {

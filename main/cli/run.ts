@@ -1,18 +1,18 @@
 // `plugin-studio run`: load plugin folders as one pipeline in the real runtime process, push the
 // events through, report (DESIGN.md §5). Bad input fails before the runtime starts.
+import { once } from 'node:events'
 import { relative } from 'node:path'
-import type { PluginEvent } from '../../common/plugin/event.ts'
 import type { EventResult, LoadRequest, PluginLoadResult, PluginSpec } from '../../common/protocol/runtime.ts'
 import { formatEventsProblem } from '../services/events/parse-events.ts'
 import { readEventsFile } from '../services/events/read-events-file.ts'
 import type { Runner } from '../services/runner/runner.ts'
 import { EXIT, InputError, parseCommandArgs, positiveInteger } from './cli-error.ts'
-import { jsonReport } from './json-report.ts'
+import { createJsonReporter } from './json-report.ts'
 import { readPluginFolders } from './plugin-folders.ts'
 import { parseAssignment, readAttachment, readConfigFile } from './plugin-settings.ts'
-import type { RunOutcome } from './run-outcome.ts'
+import type { RunTail } from './run-outcome.ts'
 import { createMasker, secretValues } from './secret-mask.ts'
-import { textReport } from './text-report.ts'
+import { createTextReporter } from './text-report.ts'
 
 export const DEFAULT_TIMEOUT_MS = 30_000
 export const DEFAULT_MEMORY_MB = 128
@@ -97,7 +97,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const teamId = typeof events[0].team_id === 'number' ? events[0].team_id : 1
   const request: LoadRequest = { plugins, options: { timeoutMs, memoryMb, teamId } }
 
-  const crashes: RunOutcome['crashes'] = []
+  const crashes: RunTail['crashes'] = []
   const started = performance.now()
   let runner: Runner
   try {
@@ -107,35 +107,45 @@ export async function runCommand(argv: string[]): Promise<number> {
   } catch (error) {
     return runtimeFailed('could not start the plugin runtime', error, mask)
   }
+  let headWritten = false
+  const reporter = values.json ? createJsonReporter(mask) : createTextReporter(mask, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR)
   try {
     const { setup } = await runner.load(request)
-    const results: EventResult[] = []
-    for (let i = 0; i < events.length; i += BATCH) {
-      for (const result of await runner.processEvents(events.slice(i, i + BATCH) as PluginEvent[])) {
-        results.push({ ...result, logs: result.logs ?? [], stages: result.stages ?? [] })
+    // Reported as it goes: only one batch of results is held at a time.
+    for (let start = 0; start < events.length; start += BATCH) {
+      const batch = events.slice(start, start + BATCH)
+      const results = await runner.processEvents(batch)
+      if (results.length !== batch.length) throw new Error(`the runtime returned ${results.length} results for ${batch.length} events`)
+      let text = ''
+      if (!headWritten) {
+        headWritten = true
+        const plugins = folders.map((f, i) => ({ ...f, config: configs[i], attachments: Object.keys(attachments[i]) }))
+        text += reporter.head({ plugins, setup: withDeferredSetup(setup, results), total: events.length })
       }
+      results.forEach((result, i) => {
+        text += reporter.event(start + i, batch[i], { ...result, logs: result.logs ?? [], stages: result.stages ?? [] })
+      })
+      await write(text)
     }
-    if (results.length !== events.length) throw new Error(`the runtime returned ${results.length} results for ${events.length} events`)
     const { teardown } = await runner.unload()
-    const outcome: RunOutcome = {
-      plugins: folders.map((f, i) => ({ ...f, config: configs[i], attachments: Object.keys(attachments[i]) })),
-      eventsFile: values.events,
-      events,
-      setup: withDeferredSetup(setup, results),
-      results,
-      teardown,
-      crashes,
-      durationMs: performance.now() - started,
-      mask,
-    }
-    process.stdout.write(values.json ? `${jsonReport(outcome)}\n` : textReport(outcome, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR))
+    await write(reporter.tail({ teardown, crashes, durationMs: performance.now() - started }))
     for (const crash of crashes) process.stderr.write(`plugin-studio run: the runtime process crashed and was restarted: ${mask(crash.message)}\n`)
     return crashes.length ? EXIT.failed : EXIT.ok
   } catch (error) {
+    // Half a report still ends as a whole one (valid JSON for --json); the exit code says it failed.
+    if (headWritten) {
+      const lost = crashes.length ? crashes : [{ message: error instanceof Error ? error.message : String(error), lost: [] }]
+      await write(reporter.tail({ teardown: [], crashes: lost, durationMs: performance.now() - started })).catch(() => {})
+    }
     return runtimeFailed('the plugin runtime failed', error, mask)
   } finally {
     await runner.close().catch(() => {})
   }
+}
+
+/** Writes to stdout, waiting when the pipe is full, so a huge report never piles up in memory. */
+async function write(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await once(process.stdout, 'drain')
 }
 
 /**

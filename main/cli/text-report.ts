@@ -5,79 +5,83 @@ import type { LogEntry, PluginEvent } from '../../common/plugin/event.ts'
 import type { SerializedError } from '../../common/rpc/messages.ts'
 import type { EventResult } from '../../common/protocol/runtime.ts'
 import { diffEvents, type PropertyChange } from './property-diff.ts'
-import type { RunOutcome } from './run-outcome.ts'
+import type { Reporter, RunHead, RunTail } from './run-outcome.ts'
 import { MASK } from './secret-mask.ts'
 
 type Style = Parameters<typeof styleText>[0]
 
-export function textReport(run: RunOutcome, colour: boolean): string {
+export function createTextReporter(mask: (text: string) => string, colour: boolean): Reporter {
   const paint = (style: Style, text: string) => (colour ? styleText(style, text, { validateStream: false }) : text)
-  const { mask } = run
-  const lines: string[] = []
-  const secretKeys = new Map(run.plugins.map((p) => [p.id, new Set(p.json.config.filter((f) => f.secret && f.key).map((f) => f.key as string))]))
+  const counts = { events: 0, changed: 0, dropped: 0, unchanged: 0, errors: 0, setupErrors: 0 }
+  let total = 0
+  return {
+    head(run: RunHead) {
+      total = run.total
+      counts.setupErrors = run.setup.filter((s) => s.error).length
+      const lines = [paint('bold', `Pipeline (${run.plugins.length} plugin${run.plugins.length === 1 ? '' : 's'}, in order)`)]
+      run.plugins.forEach((plugin, i) => {
+        const setup = run.setup.find((s) => s.plugin === plugin.id)
+        const mark = setup?.error ? paint('red', '✗') : paint('green', '✓')
+        const name = plugin.json.name && plugin.json.name !== plugin.id ? ` ${paint('dim', `(${plugin.json.name})`)}` : ''
+        lines.push(`  ${i + 1}. ${mark} ${paint('bold', plugin.id)}${name}  ${paint('dim', plugin.given)}`)
+        const secret = new Set(plugin.json.config.filter((f) => f.secret && f.key).map((f) => f.key as string))
+        const config = Object.entries(plugin.config).map(([k, v]) => `${k}=${secret.has(k) ? MASK : short(mask(v), 40)}`)
+        if (config.length) lines.push(`       ${paint('dim', 'config:')} ${config.join(', ')}`)
+        if (plugin.attachments.length) lines.push(`       ${paint('dim', 'attachments:')} ${plugin.attachments.join(', ')}`)
+        if (setup?.error) lines.push(`       ${paint('red', `setup failed: ${mask(setup.error)}`)}${where(setup.errorDetail, paint)}`)
+        for (const log of setup?.logs ?? []) lines.push(`       ${logLine(log, mask, paint)}`)
+      })
+      return lines.join('\n') + '\n'
+    },
 
-  lines.push(paint('bold', `Pipeline (${run.plugins.length} plugin${run.plugins.length === 1 ? '' : 's'}, in order)`))
-  run.plugins.forEach((plugin, i) => {
-    const setup = run.setup.find((s) => s.plugin === plugin.id)
-    const ok = !setup?.error
-    const mark = ok ? paint('green', '✓') : paint('red', '✗')
-    const name = plugin.json.name && plugin.json.name !== plugin.id ? ` ${paint('dim', `(${plugin.json.name})`)}` : ''
-    lines.push(`  ${i + 1}. ${mark} ${paint('bold', plugin.id)}${name}  ${paint('dim', plugin.given)}`)
-    const config = Object.entries(plugin.config).map(([k, v]) => `${k}=${secretKeys.get(plugin.id)?.has(k) ? MASK : short(mask(v), 40)}`)
-    if (config.length) lines.push(`       ${paint('dim', 'config:')} ${config.join(', ')}`)
-    if (plugin.attachments.length) lines.push(`       ${paint('dim', 'attachments:')} ${plugin.attachments.join(', ')}`)
-    if (setup?.error) lines.push(`       ${paint('red', `setup failed: ${mask(setup.error)}`)}${where(setup.errorDetail, paint)}`)
-    for (const log of setup?.logs ?? []) lines.push(`       ${logLine(log, mask, paint)}`)
-  })
+    event(index: number, input: PluginEvent, result: EventResult) {
+      counts.events++
+      const lines = ['', `${paint('bold', `Event ${index + 1}/${total}`)} ${paint(['bold', 'cyan'], input.event)}${paint('dim', identity(input))}`]
+      if (result.output === null) {
+        counts.dropped++
+        lines.push(`  ${paint('magenta', `dropped by ${result.droppedBy ?? 'a plugin'}`)}`)
+      } else {
+        const changes = diffEvents(input, result.output)
+        if (changes.length === 0) {
+          counts.unchanged++
+          lines.push(`  ${paint('dim', 'unchanged')}`)
+        } else counts.changed++
+        for (const change of changes) lines.push(`  ${changeLine(change, mask, paint)}`)
+      }
+      // A lazily run setupPlugin's lines are already shown under the pipeline.
+      const setupLines = new Set(result.stages.filter((s) => s.method === 'setupPlugin').flatMap((s) => s.logs.map(logKey)))
+      for (const log of result.logs) if (!setupLines.has(logKey(log))) lines.push(`  ${logLine(log, mask, paint)}`)
+      const errors = stageErrors(result)
+      if (errors.length) counts.errors++
+      for (const { plugin, method, error, detail } of errors) {
+        if (result.logs.some((log) => log.level === 'error' && log.message.includes(error))) continue
+        lines.push(`  ${paint('red', `✗ ${plugin} ${method}: ${mask(error)}`)}${where(detail, paint)}`)
+      }
+      return lines.join('\n') + '\n'
+    },
 
-  const counts = { changed: 0, dropped: 0, unchanged: 0, errors: 0 }
-  run.results.forEach((result, i) => {
-    const input = run.events[i]
-    lines.push('')
-    lines.push(`${paint('bold', `Event ${i + 1}/${run.results.length}`)} ${paint(['bold', 'cyan'], input.event)}${paint('dim', identity(input))}`)
-    if (result.output === null) {
-      counts.dropped++
-      lines.push(`  ${paint('magenta', `dropped by ${result.droppedBy ?? 'a plugin'}`)}`)
-    } else {
-      const changes = diffEvents(input, result.output)
-      if (changes.length === 0) {
-        counts.unchanged++
-        lines.push(`  ${paint('dim', 'unchanged')}`)
-      } else counts.changed++
-      for (const change of changes) lines.push(`  ${changeLine(change, mask, paint)}`)
-    }
-    // A lazily run setupPlugin's lines are already shown under the pipeline.
-    const setupLines = new Set(result.stages.filter((s) => s.method === 'setupPlugin').flatMap((s) => s.logs.map(logKey)))
-    for (const log of result.logs) if (!setupLines.has(logKey(log))) lines.push(`  ${logLine(log, mask, paint)}`)
-    const errors = stageErrors(result)
-    if (errors.length) counts.errors++
-    for (const { plugin, method, error, detail } of errors) {
-      if (result.logs.some((log) => log.level === 'error' && log.message.includes(error))) continue
-      lines.push(`  ${paint('red', `✗ ${plugin} ${method}: ${mask(error)}`)}${where(detail, paint)}`)
-    }
-  })
-
-  for (const t of run.teardown) {
-    if (!t.error && t.logs.length === 0) continue
-    lines.push('')
-    lines.push(`${paint('bold', 'Teardown')} ${t.plugin}${t.error ? ` ${paint('red', `failed: ${mask(t.error)}`)}` : ''}`)
-    for (const log of t.logs) lines.push(`  ${logLine(log, mask, paint)}`)
+    tail(run: RunTail) {
+      const lines: string[] = []
+      for (const t of run.teardown) {
+        if (!t.error && t.logs.length === 0) continue
+        lines.push('', `${paint('bold', 'Teardown')} ${t.plugin}${t.error ? ` ${paint('red', `failed: ${mask(t.error)}`)}` : ''}`)
+        for (const log of t.logs) lines.push(`  ${logLine(log, mask, paint)}`)
+      }
+      for (const crash of run.crashes) {
+        lines.push('', paint('red', `The runtime process crashed and was restarted: ${mask(crash.message)}${crash.lost.length ? ` (lost: ${crash.lost.join(', ')})` : ''}`))
+      }
+      const { events, changed, unchanged, dropped, errors, setupErrors } = counts
+      lines.push(
+        '',
+        paint(
+          'bold',
+          `${events} event${events === 1 ? '' : 's'}: ${changed} changed, ${unchanged} unchanged, ${dropped} dropped, ${errors} with errors` +
+            `${setupErrors ? `, ${setupErrors} setup failure${setupErrors === 1 ? '' : 's'}` : ''} · ${Math.round(run.durationMs)} ms`,
+        ),
+      )
+      return lines.join('\n') + '\n'
+    },
   }
-  for (const crash of run.crashes) {
-    lines.push('')
-    lines.push(paint('red', `The runtime process crashed and was restarted: ${mask(crash.message)}${crash.lost.length ? ` (lost: ${crash.lost.join(', ')})` : ''}`))
-  }
-
-  const setupErrors = run.setup.filter((s) => s.error).length
-  lines.push('')
-  lines.push(
-    paint(
-      'bold',
-      `${run.results.length} event${run.results.length === 1 ? '' : 's'}: ${counts.changed} changed, ${counts.unchanged} unchanged, ${counts.dropped} dropped, ` +
-        `${counts.errors} with errors${setupErrors ? `, ${setupErrors} setup failure${setupErrors === 1 ? '' : 's'}` : ''} · ${Math.round(run.durationMs)} ms`,
-    ),
-  )
-  return lines.join('\n') + '\n'
 }
 
 type Paint = (style: Style, text: string) => string

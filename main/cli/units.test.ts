@@ -60,24 +60,41 @@ test('secrets are masked wherever they appear', () => {
 })
 
 test('the human report colours only when told to (stdout is a terminal)', async () => {
-  const { textReport } = await import('./text-report.ts')
+  const { createTextReporter } = await import('./text-report.ts')
+  const { renderReport } = await import('./run-outcome.ts')
   const input = { uuid: 'u-1', event: '$pageview', distinct_id: 'd', ip: null, site_url: 's', team_id: 2, now: 'n', properties: { a: 1 } }
-  const outcome = {
+  const head = {
     plugins: [{ id: 'p', given: './p', dir: '/p', json: { name: 'P', config: [{ key: 'token', secret: true }], raw: {} }, config: { token: 'tok-secret-1' }, attachments: [] }],
-    eventsFile: 'e.json',
-    events: [input],
     setup: [{ plugin: 'p', name: 'P', error: null, logs: [], capabilities: { methods: [], jobs: [], scheduled_tasks: [] }, setup: 'ready' as const }],
-    results: [{ input, output: { ...input, properties: { a: 2 } }, error: null, logs: [{ level: 'warn' as const, message: 'x tok-secret-1', source: 'CONSOLE' as const, plugin: 'p', time: 0 }], droppedBy: null, stages: [] }],
-    teardown: [],
-    crashes: [],
-    durationMs: 1,
-    mask: createMasker(['tok-secret-1']),
+    total: 1,
   }
-  const plain = textReport(outcome, false)
-  const coloured = textReport(outcome, true)
+  const results = [{ input, output: { ...input, properties: { a: 2 } }, error: null, logs: [{ level: 'warn' as const, message: 'x tok-secret-1', source: 'CONSOLE' as const, plugin: 'p', time: 0 }], droppedBy: null, stages: [] }]
+  const tail = { teardown: [], crashes: [], durationMs: 1 }
+  const mask = createMasker(['tok-secret-1'])
+  const plain = renderReport(createTextReporter(mask, false), head, [input], results, tail)
+  const coloured = renderReport(createTextReporter(mask, true), head, [input], results, tail)
   assert.ok(!plain.includes('\u001b['))
   assert.ok(coloured.includes('\u001b['))
   assert.match(plain, /~ properties\.a: 1 → 2/)
   assert.match(plain, /token=••••••/)
+  assert.match(plain, /1 event: 1 changed, 0 unchanged, 0 dropped, 0 with errors/)
   assert.ok(!plain.includes('tok-secret-1') && !coloured.includes('tok-secret-1'))
+})
+
+test('the JSON report is one JSON object however it was written in pieces', async () => {
+  const { createJsonReporter } = await import('./json-report.ts')
+  const { renderReport } = await import('./run-outcome.ts')
+  const input = { uuid: 'u-1', event: 'e', distinct_id: 'd', ip: null, site_url: 's', team_id: 2, now: 'n' }
+  const result = { input, output: null, error: 'Error: x secret-value', logs: [], droppedBy: 'p', stages: [] }
+  const text = renderReport(
+    createJsonReporter(createMasker(['secret-value'])),
+    { plugins: [], setup: [], total: 2 },
+    [input, input],
+    [result, result],
+    { teardown: [], crashes: [], durationMs: 3 },
+  )
+  const report = JSON.parse(text) as { results: { output: null; error: string }[]; summary: { events: number; dropped: number; errors: number } }
+  assert.equal(report.results.length, 2)
+  assert.equal(report.results[0].error, 'Error: x ••••••')
+  assert.deepEqual({ ...report.summary, durationMs: undefined }, { events: 2, dropped: 2, errors: 2, setupErrors: 0, durationMs: undefined })
 })

@@ -84,7 +84,7 @@ function fakeElectron() {
         webRequest: { onBeforeRequest: (listener: typeof calls.beforeRequest) => (calls.beforeRequest = listener) },
       },
     },
-    dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }) },
+    dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showErrorBox() {} },
   }
   return { electron: electron as unknown as DesktopElectron, calls }
 }
@@ -246,4 +246,18 @@ test('the preload exposes only invoke and on, over the studio channels', async (
   off()
   ipc.emit(STUDIO_EVENT_CHANNEL, {}, 'fileChanged', { path: 'b' })
   assert.deepEqual(seen, [['fileChanged', { path: 'a' }]])
+})
+
+test('File ▸ Open Folder switches the workspace and tells the renderer', async (t) => {
+  const { desktop, calls, root } = await tempApp(t)
+  const other = path.join(root, 'other')
+  await mkdir(path.join(other, 'second'), { recursive: true })
+  await writeFile(path.join(other, 'second', 'plugin.json'), '{"name":"Second"}')
+  await desktop.openWorkspace(other)
+  const contents = calls.windows[0].contents
+  const announced = contents.sent.find((args) => args[1] === 'workspaceChanged')
+  assert.equal((announced?.[2] as { name: string }).name, 'other')
+  const handle = calls.handlers.get(STUDIO_INVOKE_CHANNEL)!
+  const listed = (await handle(event(contents.id, 'app://studio/electron.html'), 'listPlugins', [])) as { result: { id: string }[] }
+  assert.deepEqual(listed.result.map((p) => p.id), ['second'])
 })

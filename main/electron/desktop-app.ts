@@ -43,7 +43,7 @@ export interface DesktopElectron {
       webRequest: { onBeforeRequest(listener: (details: OnBeforeRequestListenerDetails, callback: (response: CallbackResponse) => void) => void): void }
     }
   }
-  dialog: { showOpenDialog(window: never, options: OpenDialogOptions): Promise<OpenDialogReturnValue> }
+  dialog: { showOpenDialog(window: never, options: OpenDialogOptions): Promise<OpenDialogReturnValue>; showErrorBox(title: string, content: string): void }
 }
 
 export interface DesktopOptions extends ComposeOptions {
@@ -111,7 +111,7 @@ export async function startDesktop(electron: DesktopElectron, options: DesktopOp
     if (!choice.canceled && choice.filePaths[0]) await openWorkspace(choice.filePaths[0])
   }
   const menu = electron.Menu.buildFromTemplate(
-    menuTemplate(options.platform ?? process.platform, electron.app.getName(), { send: sendCommand, openFolder: () => void openFolder().catch(() => {}) }),
+    menuTemplate(options.platform ?? process.platform, electron.app.getName(), { send: sendCommand, openFolder: () => void openFolder().catch((error: Error) => electron.dialog.showErrorBox('Cannot open that folder', error.message)) }),
   )
   electron.Menu.setApplicationMenu(menu as never)
 

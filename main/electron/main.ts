@@ -5,7 +5,7 @@ import * as electron from 'electron'
 import { prepareDesktop, startDesktop, type DesktopElectron } from './desktop-app.ts'
 
 const { app, dialog } = electron
-const shell = electron as unknown as DesktopElectron
+const shell: DesktopElectron = electron
 
 /** `electron . <dir>` in a clone, `plugin-studio <dir>` packaged, or PLUGIN_STUDIO_WORKSPACE. */
 function workspaceArgument(): string | undefined {

@@ -2,4 +2,4 @@
 import { contextBridge, ipcRenderer } from 'electron'
 import { exposeStudioBridge } from './preload-bridge.ts'
 
-exposeStudioBridge({ contextBridge, ipcRenderer: ipcRenderer as never })
+exposeStudioBridge({ contextBridge, ipcRenderer })

@@ -45,11 +45,8 @@ export async function loadWorkspace(): Promise<void> {
     store.set({ ...initialState, connection: store.get().connection, workspace, plugins, templates, eventFiles, settings })
     const remembered = localStorage.getItem(LAST_PLUGIN_KEY + workspace.dir)
     const first = plugins.find((p) => p.id === remembered) ?? plugins[0]
-    if (eventFiles[0]) await selectEventFile(eventFiles[0].id)
-    if (first) {
-      await selectPlugin(first.id)
-      await run()
-    }
+    await Promise.all([eventFiles[0] && selectEventFile(eventFiles[0].id), first && selectPlugin(first.id)])
+    if (first) await run()
   } catch (error) {
     notify('error', `Could not open the workspace: ${errorText(error)}`)
   }
@@ -70,9 +67,9 @@ export async function selectPlugin(plugin: string): Promise<void> {
   }))
   if (state.workspace) localStorage.setItem(LAST_PLUGIN_KEY + state.workspace.dir, plugin)
   await refreshFiles(plugin)
-  await preloadPlugin(plugin)
+  // The entry first (that is what the user looks at), then the rest of the plugin's code and its config.
   await openFile(summary.entry ?? `${plugin}/plugin.json`)
-  await refreshConfig()
+  await Promise.all([preloadPlugin(plugin), refreshConfig()])
 }
 
 export async function createPlugin(request: CreatePluginRequest): Promise<void> {

@@ -17,6 +17,14 @@ interface Entry {
 }
 const local = new Map<string, Entry>()
 let pending: Any[] = []
+/** Writes wait in here until the end of the batch; a flood of them must not become a flood on the host. */
+const MAX_PENDING_WRITES = 10_000
+let refusedWrites = 0
+function refuseWrite(): Promise<never> | null {
+  if (pending.length < MAX_PENDING_WRITES) return null
+  if (refusedWrites++ === 0) S.log('error', `[Plugin Studio] more than ${MAX_PENDING_WRITES} cache writes in one batch: the rest are refused`)
+  return Promise.reject(new Error(`Plugin Studio refuses more than ${MAX_PENDING_WRITES} cache writes per batch of events`))
+}
 
 function asRedisString(value: unknown): string {
   if (value === null || value === undefined) return ''
@@ -77,6 +85,8 @@ const isIntegerString = (raw: string) => /^-?\d+$/.test(raw) && Number.isSafeInt
 
 const cache = {
   set(key: string, value: unknown, ttlSeconds?: number, options?: Any): Promise<void> {
+    const refused = refuseWrite()
+    if (refused) return refused
     try {
       const raw = options?.jsonSerialize === false ? asRedisString(value) : asRedisString(JSON.stringify(value))
       const k = String(key)
@@ -107,7 +117,7 @@ const cache = {
   incr(key: string): Promise<number> {
     const k = String(key)
     const entry = known(k)
-    if (entry && (entry.raw === null || isIntegerString(entry.raw))) {
+    if (entry && (entry.raw === null || isIntegerString(entry.raw)) && pending.length < MAX_PENDING_WRITES) {
       const next = (entry.raw === null ? 0 : Number(entry.raw)) + 1
       entry.raw = String(next)
       pending.push({ op: 'incr', args: [k] })
@@ -145,6 +155,7 @@ for (const op of ['lpush', 'lrange', 'llen', 'lpop', 'lrem']) {
 /** Writes what is pending (end of a batch); forgets what was read, so the next batch sees the store. */
 S.flushCache = (): Promise<void> | null => {
   local.clear()
+  refusedWrites = 0
   if (pending.length === 0) return null
   return hostCache([]).then(() => undefined)
 }

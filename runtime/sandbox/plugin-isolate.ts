@@ -36,6 +36,15 @@ export interface HostOpRequest {
 /** What the isolate may ask the host to do; resolves with a JSON/structured-clone value. */
 export type HostOpHandler = (kind: string, args: unknown[]) => Promise<unknown>
 
+/** What the isolate's collect() answers after a slice. */
+interface CollectState {
+  done: boolean
+  index: number
+  stuck: boolean
+  requests: HostOpRequest[]
+  results?: ItemResult[]
+}
+
 export interface Capabilities {
   methods: string[]
   jobs: string[]
@@ -150,6 +159,9 @@ export class PluginIsolate {
   async run(method: string, items: unknown[], handler: HostOpHandler, limits: RunLimits): Promise<ItemResult[]> {
     const { timeoutMs } = limits
     const results: (ItemResult | undefined)[] = new Array(items.length)
+    // isolated-vm rethrows a promise rejection nobody handled at the end of the call that caused it;
+    // the call's work is done by then. PostHog logs those; so do we, on the batch's last result.
+    const unhandled: string[] = []
     const asyncTimeout = () =>
       `Script execution timed out after promise waited for ${timeoutMs / 1000} second${timeoutMs === 1000 ? '' : 's'} (${limits.pluginName}, name: ${method}, pluginConfigId: ${limits.configId})`
     const step = (name: string, args: unknown[]): boolean => {
@@ -158,7 +170,11 @@ export class PluginIsolate {
         return true
       } catch (error) {
         if (this.dead) return false
-        if (!TIMED_OUT.test((error as Error).message)) throw error
+        if (!TIMED_OUT.test((error as Error).message)) {
+          if (unhandled.length < 10) unhandled.push((error as Error)?.message ?? String(error))
+          else unhandled[9] = 'and more unhandled rejections'
+          return true
+        }
         // vm2's text for a synchronous overrun; the isolate fails that item and goes on with the next.
         return step('abortCurrent', [{ name: 'Error', message: `Script execution timed out after ${timeoutMs}ms` }])
       }
@@ -168,7 +184,14 @@ export class PluginIsolate {
     let itemStarted = performance.now()
     for (;;) {
       if (this.dead) return this.failRest(results, itemIndex)
-      const state = this.call('collect', [], 1000) as { done: boolean; index: number; stuck: boolean; requests: HostOpRequest[]; results?: ItemResult[] }
+      let state: CollectState
+      try {
+        state = this.call('collect', [], 1000) as CollectState
+      } catch (error) {
+        if (this.dead || TIMED_OUT.test((error as Error).message)) throw error
+        unhandled.push((error as Error)?.message ?? String(error))
+        state = this.call('recollect', [], 1000) as CollectState
+      }
       if (state.index !== itemIndex) {
         itemIndex = state.index
         itemStarted = performance.now()
@@ -185,6 +208,10 @@ export class PluginIsolate {
           r.apiCalls ??= []
           r.jobs ??= []
           results[i] = results[i] ?? r
+        }
+        const last = results[results.length - 1]
+        if (last && unhandled.length) {
+          for (const message of unhandled) last.logs.push({ level: 'error', message: `Unhandled promise rejection: ${message}`, time: Date.now() })
         }
         return results as ItemResult[]
       }

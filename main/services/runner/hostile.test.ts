@@ -6,6 +6,7 @@
 // the figures: plugins, contained, worst time to containment.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import fc from 'fast-check'
 import { readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -16,7 +17,7 @@ import { fixtureDir, makeEvent } from './test-fixtures.ts'
 
 const LIMITS: RuntimeOptions = { timeoutMs: 1000, memoryMb: 64, teamId: 2 }
 /** Generous: process start, compile, IPC of large results on a loaded CI machine. */
-const MARGIN_MS = 5000
+const MARGIN_MS = 8000
 /** How much the runtime process's peak RSS may grow for one plugin: its isolate's limit and copies of it. */
 const HOST_GROWTH_LIMIT_BYTES = 8 * LIMITS.memoryMb * 1024 * 1024 + 256 * 1024 * 1024
 /** Strings that would show the host's internals in what a plugin can see. */
@@ -33,8 +34,11 @@ interface CheckContext {
 }
 
 interface HostileCase {
-  /** The fixture folder under runtime/fixtures/hostile/. */
+  /** The case's name; also its fixture folder under runtime/fixtures/hostile/ unless `fixture` names another. */
   name: string
+  fixture?: string
+  /** Runtime options for this case (e.g. a fetch policy), over LIMITS. */
+  options?: Partial<RuntimeOptions>
   behaviour: string
   /**
    * Where the plugin's failure must be recorded: its load, every event (`event-error`), the first event
@@ -224,13 +228,27 @@ const HOSTILE_CASES: HostileCase[] = [
   { name: 'fetch-metadata-address', behaviour: 'fetch of 169.254.169.254 (and disguised forms)', expect: 'handled', check: fetchRefused },
   {
     name: 'fetch-loopback',
-    behaviour: "fetch of a server on the studio's machine (127.0.0.1, localhost, ::ffff:127.0.0.1, 2130706433)",
+    behaviour: "fetch of a server on the studio's machine (127.0.0.1, localhost, ::ffff:127.0.0.1, 2130706433, 0.0.0.0) when the policy allows only api.example.com",
+    expect: 'handled',
+    options: { fetchPolicy: { mode: 'allow', allowHosts: ['api.example.com'] } },
+    config: ({ probePort }) => ({ port: String(probePort) }),
+    check: (ctx) => {
+      assert.deepEqual(ctx.probeRequests.splice(0), [], 'the plugin reached a server on 127.0.0.1')
+      fetchRefused(ctx)
+    },
+  },
+  {
+    name: 'fetch-loopback-default-policy',
+    fixture: 'fetch-loopback',
+    behaviour: "the same, under the default policy (allowHosts ['*'])",
     expect: 'handled',
     config: ({ probePort }) => ({ port: String(probePort) }),
     check: (ctx) => {
-      assert.deepEqual(ctx.probeRequests, [], 'the plugin reached a server on 127.0.0.1')
+      assert.deepEqual(ctx.probeRequests.splice(0), [], 'the plugin reached a server on 127.0.0.1')
       fetchRefused(ctx)
     },
+    defect:
+      'runtime/meta/fetch-policy.ts: the default policy (allowHosts ["*"]) lets any plugin reach loopback (127.0.0.1, localhost, ::ffff:127.0.0.1, 2130706433, 0.0.0.0) and private addresses — the studio\'s own browser-mode server, a local Redis, the LAN. Fix: let "*" mean public hosts only and treat loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), unspecified and their IPv4-mapped/decimal forms like link-local: refused unless named explicitly in allowHosts; resolve names and check the addresses too (DNS pinning), as PostHog\'s own raiseIfUserProvidedUrlUnsafe does.',
   },
   { name: 'crypto-random-bytes-huge', behaviour: '1 GB from the host-side crypto.randomBytes', expect: 'handled' },
   { name: 'zlib-bomb', behaviour: 'a gzip bomb inflated by the host-side zlib (1 MB → 1 GB)', expect: 'handled' },
@@ -367,12 +385,13 @@ for (const c of HOSTILE_CASES.filter((k) => !ONLY || ONLY.includes(k.name))) {
     rows.push(row)
     crashes = []
     const budget = (calls: number) => calls * (c.attempts ?? 1) * LIMITS.timeoutMs + MARGIN_MS
-    const hostile: PluginSpec = { id: HOSTILE, dir: fixtureDir(`hostile/${c.name}`), config: c.config ? c.config({ probePort }) : {}, attachments: {} }
+    const hostile: PluginSpec = { id: HOSTILE, dir: fixtureDir(`hostile/${c.fixture ?? c.name}`), config: c.config ? c.config({ probePort }) : {}, attachments: {} }
     const neighbour: PluginSpec = { id: NEIGHBOUR, dir: fixtureDir(NEIGHBOUR), config: {}, attachments: {} }
     const pidBefore = runner.pid
     const rssBefore = peakRss(pidBefore)
     let containment: number | null = null
     let hung = false
+    const restarts: string[] = []
 
     const step = async <T>(label: string, work: () => Promise<T>, calls: number): Promise<T | undefined> => {
       if (hung) return undefined
@@ -385,9 +404,11 @@ for (const c of HOSTILE_CASES.filter((k) => !ONLY || ONLY.includes(k.name))) {
       }
       if (outcome.error !== undefined) {
         if (outcome.error instanceof RuntimeCrashError) {
-          problems.push(`${label}: the runtime process crashed (${outcome.error.message.slice(0, 300)})`)
-          if (!crashes.length) problems.push(`${label}: the crash was not reported through onCrash`)
+          // The issue accepts a restart that says so: reported through onCrash, naming the lost events.
+          restarts.push(`${label}: ${outcome.error.lost.length} event(s) lost and named`)
+          if (!crashes.length) problems.push(`${label}: the runtime crashed and onCrash was not called`)
           if (label !== 'load' && outcome.error.lost.length === 0) problems.push(`${label}: the crash report names no lost events`)
+          if (!/restarted/.test(outcome.error.message)) problems.push(`${label}: the crash report does not say the runtime was restarted`)
         } else problems.push(`${label} rejected: ${describeError(outcome.error).slice(0, 300)}`)
         containment ??= outcome.ms
         return undefined
@@ -395,7 +416,7 @@ for (const c of HOSTILE_CASES.filter((k) => !ONLY || ONLY.includes(k.name))) {
       return outcome.value
     }
 
-    const load = await step<LoadResult>('load', () => runner.load({ plugins: [hostile, neighbour], options: LIMITS }), 2)
+    const load = await step<LoadResult>('load', () => runner.load({ plugins: [hostile, neighbour], options: { ...LIMITS, ...c.options } }), 2)
     if (load) {
       const [h, n] = load.setup
       if (n?.error) problems.push(`the neighbour failed to load: ${n.error}`)
@@ -443,7 +464,7 @@ for (const c of HOSTILE_CASES.filter((k) => !ONLY || ONLY.includes(k.name))) {
     if (rssBefore !== null && rssAfter !== null && rssAfter - rssBefore > HOST_GROWTH_LIMIT_BYTES) {
       problems.push(`the runtime process's peak memory grew by ${Math.round((rssAfter - rssBefore) / 2 ** 20)} MB for a ${LIMITS.memoryMb} MB isolate (host-side work is not bounded)`)
     }
-    if (crashes.length) row.notes.push(`runtime crashed ${crashes.length}× (reported)`)
+    if (restarts.length) row.notes.push(`runtime restarted ${restarts.length}× and said so (${restarts.join('; ')}): ${crashes[0]?.message.slice(0, 160)}`)
     row.containmentMs = containment ?? 0
     if (row.containmentMs > budget(1)) problems.push(`contained after ${Math.round(row.containmentMs)} ms, over the budget of ${budget(1)} ms`)
     row.contained = problems.length === 0
@@ -454,7 +475,7 @@ for (const c of HOSTILE_CASES.filter((k) => !ONLY || ONLY.includes(k.name))) {
 
 test('every hostile fixture folder has a case, and every case a folder', () => {
   const folders = readdirSync(fixtureDir('hostile')).sort()
-  assert.deepEqual(HOSTILE_CASES.map((c) => c.name).sort(), folders)
+  assert.deepEqual([...new Set(HOSTILE_CASES.map((c) => c.fixture ?? c.name))].sort(), folders)
   assert.ok(folders.length >= 30, `${folders.length} hostile plugins; the issue asks for at least 30`)
 })
 
@@ -473,6 +494,105 @@ test('after the whole corpus the runtime still runs a normal plugin correctly', 
   const status = await runner.status()
   assert.deepEqual(status.plugins, [NEIGHBOUR, 'drop-filter'])
   for (const bytes of Object.values(status.isolateHeapBytes)) assert.ok(bytes < LIMITS.memoryMb * 2 ** 20)
+  await runner.unload()
+})
+
+// ---- malformed and extreme events through the runtime ---------------------------------------------------
+const PASS = 'pass-through'
+const passPipeline = (): PluginSpec[] => [
+  { id: PASS, dir: fixtureDir(PASS), config: {}, attachments: {} },
+  { id: NEIGHBOUR, dir: fixtureDir(NEIGHBOUR), config: {}, attachments: {} },
+]
+/** The neighbour's tags and PostHog's $plugins_* annotations: everything else must come out as it went in. */
+function withoutAnnotations(properties: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out = { ...(properties ?? {}) }
+  for (const key of Object.keys(out)) if (key.startsWith('neighbour') || key.startsWith('$plugins_')) delete out[key]
+  return out
+}
+async function passThrough(events: PluginEvent[], ms = 30_000): Promise<EventResult[]> {
+  const load = await runner.load({ plugins: passPipeline(), options: LIMITS })
+  assert.deepEqual(load.setup.map((s) => s.error), [null, null])
+  const outcome = await within(runner.processEvents(events), ms)
+  assert.equal(outcome.timedOut, false, `processEvents did not return within ${ms} ms`)
+  if (outcome.timedOut) throw new Error('unreachable')
+  if (outcome.error) throw outcome.error
+  const results = outcome.value as EventResult[]
+  assert.equal(results.length, events.length, 'one result per event')
+  return results
+}
+
+test('a 10 MB event passes through a pass-through plugin intact', async () => {
+  const blob = 'x'.repeat(10 * 2 ** 20)
+  const input = makeEvent({ event: 'big', properties: { blob, list: Array.from({ length: 1000 }, (_, i) => ({ i, s: `item ${i}` })), $browser: 'Firefox' } })
+  const [r] = await passThrough([input])
+  assert.equal(r.error, null)
+  assert.equal(r.input.properties?.blob, blob)
+  const out = withoutAnnotations(r.output?.properties)
+  assert.equal((out.blob as string).length, blob.length)
+  assert.ok(out.blob === blob, 'the 10 MB string is unchanged')
+  assert.deepEqual(out, input.properties)
+  assert.equal(r.output?.properties?.neighbour, 'tagged')
+  await runner.unload()
+})
+
+test('a 1 000-level nested property neither crashes the runtime nor loses the event', async () => {
+  let nested: Record<string, unknown> = { leaf: 'bottom' }
+  for (let i = 0; i < 1000; i++) nested = { level: nested, i }
+  const input = makeEvent({ event: 'deep', properties: { nested } })
+  const [r] = await passThrough([input, makeEvent()]).then((rs) => rs)
+  assert.equal(r.error, null)
+  assert.deepEqual(withoutAnnotations(r.output?.properties), { nested })
+  assert.equal(r.output?.properties?.neighbour, 'tagged')
+  await runner.unload()
+})
+
+test(
+  'a 10 000-level nested property gets a clear error for that event; the call and the other events go on',
+  {
+    todo: 'From somewhere between 2 000 and 5 000 levels the whole processEvents call rejects with "RangeError: Maximum call stack size exceeded" (JSON.stringify of the IPC message, runner.ts → common/rpc; at 100 000 levels it throws in the runner before sending): every event of the call is lost. Fix: a depth check per event (runtime/pipeline.ts processEvents on arrival, and Runner.processEvents before sending) that fails that event only with a clear error; parse-events.ts may refuse such events with the line.',
+  },
+  async () => {
+    let nested: unknown = 'bottom'
+    for (let i = 0; i < 10_000; i++) nested = [nested]
+    const results = await passThrough([makeEvent(), makeEvent({ event: 'too deep', properties: { nested } }), makeEvent()], 30_000)
+    assert.equal(results[0].output?.properties?.neighbour, 'tagged')
+    assert.ok(results[1].error, 'the deep event has an error')
+    assert.equal(results[2].output?.properties?.neighbour, 'tagged')
+  },
+)
+
+test('events missing fields (generated): every event has its result, in order, input untouched', async () => {
+  const event = fc.record(
+    {
+      uuid: fc.uuid(),
+      event: fc.oneof(fc.constantFrom('$pageview', '$identify', '$snapshot', '$autocapture'), fc.string({ minLength: 1, maxLength: 12 })),
+      distinct_id: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
+      team_id: fc.constant(LIMITS.teamId),
+      ip: fc.option(fc.ipV4(), { nil: null }),
+      properties: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
+      $set: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }),
+      timestamp: fc.constant('2024-05-01T10:00:00.000Z'),
+    },
+    { requiredKeys: ['event'] },
+  ) as fc.Arbitrary<PluginEvent>
+  await runner.load({ plugins: passPipeline(), options: LIMITS })
+  await fc.assert(
+    fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 25 }), async (events) => {
+      // fast-check builds null-prototype records: send them as the event parser would hand them over.
+      const sent = JSON.parse(JSON.stringify(events)) as PluginEvent[]
+      const results = await runner.processEvents(sent)
+      assert.equal(results.length, events.length)
+      results.forEach((r, i) => {
+        assert.equal(JSON.stringify(r.input), JSON.stringify(sent[i]), 'the input is recorded as given, key order too')
+        assert.ok(r.output !== null || r.droppedBy, 'a fate for every event')
+        if (r.output && r.input.event !== '$snapshot') {
+          assert.equal(r.error, null, `event ${i + 1}: ${r.error}`)
+          assert.deepEqual(withoutAnnotations(r.output.properties), withoutAnnotations(sent[i].properties))
+        }
+      })
+    }),
+    { numRuns: Number(process.env.FUZZ_RUNS ?? 15) },
+  )
   await runner.unload()
 })
 

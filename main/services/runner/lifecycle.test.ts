@@ -141,3 +141,10 @@ test('meta.global persists between calls of one plugin, and is per plugin', asyn
   const counts = r.logs.filter((l) => l.message.startsWith('onEvent')).map((l) => l.message.split(' ')[3])
   assert.deepEqual(counts, ['2', '2'])
 })
+
+test('a promise rejection nobody handles is logged; the event and the batch go on', async () => {
+  await loadFixtures(runner, ['unhandled-rejection'])
+  const results = await runner.processEvents([makeEvent(), makeEvent()])
+  for (const r of results) assert.equal(r.output?.properties?.returned, true)
+  assert.ok(results[1].logs.some((l) => l.level === 'error' && l.message === 'Unhandled promise rejection: nobody waits for this'))
+})
