@@ -16,7 +16,9 @@ const ZONES = [
   { name: 'main/electron', match: /^main\/electron\//, allow: ['common/', 'main/'], node: true, packages: (p) => !isUi(p) && !NEVER_OUTSIDE_RUNTIME.has(p) },
   { name: 'main/services', match: /^main\/services\//, allow: ['common/', 'main/services/'], node: true, packages: (p) => !isUiOrShell(p) && !NEVER_OUTSIDE_RUNTIME.has(p) },
   { name: 'main front doors', match: /^main\/(server\/|cli\/|cli\.ts$|compose\.ts$)/, allow: ['common/', 'main/services/', 'main/compose.ts', 'main/server/', 'main/cli/', 'main/cli.ts'], node: true, packages: (p) => !isUiOrShell(p) && !NEVER_OUTSIDE_RUNTIME.has(p) },
-  { name: 'renderer', match: /^renderer\//, allow: ['common/', 'renderer/'], node: false, packages: (p) => !isUiOrShell(p.replace(/^react.*/, '')) && !NEVER_OUTSIDE_RUNTIME.has(p) && p !== 'electron' },
+  // The renderer's build config runs in Node; the renderer itself in the browser.
+  { name: 'renderer build config', match: /^renderer\/vite\.config\.ts$/, allow: ['renderer/', 'common/'], node: true, packages: () => true },
+  { name: 'renderer', match: /^renderer\//, allow: ['common/', 'renderer/'], node: false, packages: (p) => p !== 'electron' && !NEVER_OUTSIDE_RUNTIME.has(p) },
   // Tooling: builds, tests from outside, benchmarks. They may look at everything.
   { name: 'tooling', match: /^(scripts|bench|e2e|eslint|bin|test-support)\/|^[^/]+\.(js|ts|mjs|cjs)$/, allow: [''], node: true, packages: () => true },
 ]

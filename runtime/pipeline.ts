@@ -53,6 +53,7 @@ export class Pipeline {
     for (const plugin of this.plugins) {
       const logs: LogEntry[] = []
       await plugin.load(logs)
+      if (plugin.state === 'ready') await this.flushCache(plugin, undefined) // eager setupPlugin's writes
       this.emitLogs(logs)
       const failure = plugin.loadError ?? null
       setup.push({
@@ -93,7 +94,11 @@ export class Pipeline {
         results[0].stages.push(s)
         results[0].logs.push(...s.logs)
       }
-    } else this.emitLogs(early)
+    } else {
+      this.emitLogs(early)
+      for (const s of setupStages) this.emitLogs(s.logs)
+      for (const plugin of this.plugins) await this.flushCache(plugin, undefined) // setupPlugin's writes
+    }
 
     for (let start = 0; start < events.length; start += BATCH_SIZE) {
       await this.runBatch(results.slice(start, start + BATCH_SIZE))
@@ -106,8 +111,9 @@ export class Pipeline {
         const [r] = await plugin.run('flushExports', [null])
         if (r && (r.logs.length || r.error || r.jobs.length) && last) this.attach(last, plugin, 'exportEvents', r)
         else if (r?.error) this.emitLogs([plugin.log('error', 'PLUGIN', plugin.describe(r.error).logMessage)])
+        // exportEvents may have written to the cache; every batch flushed its own writes already.
+        await this.flushCache(plugin, last)
       }
-      await this.flushCache(plugin, last)
     }
     for (const r of results) {
       this.emitLogs(r.logs)
@@ -185,7 +191,7 @@ export class Pipeline {
         if (idx.length > 0) await this.runOnEvent(plugin, method, idx.map((i) => batch[i]))
       }
     }
-    for (const plugin of this.plugins) await this.flushCache(plugin, batch[batch.length - 1], true)
+    for (const plugin of this.plugins) await this.flushCache(plugin, batch[batch.length - 1])
   }
 
   /** PH-2022 runRetriableFunction: RetryError retried up to 5 attempts (delays logged, run at once). */
@@ -222,9 +228,8 @@ export class Pipeline {
     return plugin.run(method, items)
   }
 
-  private async flushCache(plugin: PluginInstance, target: Working | undefined, onlyIfPending = false): Promise<void> {
+  private async flushCache(plugin: PluginInstance, target: Working | undefined): Promise<void> {
     if (plugin.state === 'failed' || !plugin.sandbox || plugin.sandbox.dead) return
-    void onlyIfPending
     const [r] = await plugin.run('flushCache', [null])
     const logs = r ? [...plugin.consoleLogs(r), ...(r.error ? [plugin.log('error', 'SYSTEM', `Writing the cache failed: ${r.error.message}`)] : [])] : []
     if (logs.length === 0) return

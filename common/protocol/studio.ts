@@ -14,8 +14,9 @@
 import type { SerializedError } from '../rpc/messages.ts'
 import type { LogEntry, PluginEvent } from '../plugin/event.ts'
 import type { ConfigField, PluginJsonProblem } from '../plugin/plugin-json.ts'
-import type { EventResult, PluginLoadResult, StateOp, TeardownResult } from './runtime.ts'
-import { PUBLISH_METHODS, type PublishEvents, type PublishMethods } from './publish.ts'
+import type { AttachmentInfo, MissingField } from '../plugin/rules.ts'
+import type { AttachmentSpec, EventResult, PluginLoadResult, StateOp, TeardownResult } from './runtime.ts'
+import { PUBLISH_METHODS, type PublishEvents, type PublishMethods, type SecretsStatus } from './publish.ts'
 
 /** Every method the backend serves: the studio's own, then publishing's (common/protocol/publish.ts). */
 export const STUDIO_METHODS = [
@@ -38,6 +39,7 @@ export const STUDIO_METHODS = [
   'updateSettings',
   'getConfig',
   'setConfig',
+  'openExternal',
   ...PUBLISH_METHODS,
 ] as const
 
@@ -217,21 +219,65 @@ export interface SettingsPatch {
 
 export interface PluginConfigState {
   plugin: string
-  /** Values of non-secret fields, as strings (PostHog passes strings). Unset keys are absent. */
+  /**
+   * Values of the non-secret, non-attachment fields as stored, as strings (PostHog passes strings).
+   * Unset keys are absent (the form shows their plugin.json default).
+   */
   values: Record<string, string>
   /**
-   * Keys of secret fields (plugin.json `secret: true`) that have a value. Secret values never travel
-   * back to the UI and are never written to workspace files; for now they live in the backend's
-   * memory for the session only (the OS keychain store comes with main/services/secrets).
+   * Keys of secret fields (plugin.json `secret: true`, attachments included) whose value is stored.
+   * Secret values never travel back to the UI and are never written to workspace files: they live in
+   * the OS keychain (or, when there is none and the user accepted it, in memory for this session).
    */
+  savedSecrets: string[]
+  /** The same keys as `savedSecrets` (the earlier name, kept for existing callers). */
   secretsSet: string[]
+  /** Stored non-secret attachments, described (contents stay in the backend). */
+  attachments: Record<string, AttachmentInfo>
+  /**
+   * Required fields (required, or required_if matching) without a value in the stored config, with
+   * defaults applied and stored secrets/attachments counted as filled: a run is refused while any is
+   * missing (see `MISSING_CONFIG_ERROR`).
+   */
+  missing: MissingField[]
+  /**
+   * Where secret values go. `store: 'none'`: there is no OS keychain and the user has not accepted a
+   * session-only store — saving a secret is refused (`NO_SECRET_STORE_ERROR`) until they call
+   * `acceptSessionOnlySecrets()`; show `message` and offer it.
+   */
+  secretStore: SecretsStatus
 }
 
 /**
- * Values to store for one plugin: a string sets a key, null clears it. Keys not mentioned keep their
- * value. Attachment fields take the workspace-relative path of the file to attach.
+ * A file picked in an attachment field: its name, its content type (the browser's `File.type`, or
+ * `application/octet-stream`) and its bytes as base64. The same shape the runtime receives.
  */
-export type ConfigPatch = Record<string, string | null>
+export type ConfigAttachmentUpload = AttachmentSpec
+
+/**
+ * Values to store for one plugin: a string sets a key, null clears it. Keys not mentioned keep their
+ * value. A secret field given PostHog's mask (`SECRET_FIELD_VALUE`) keeps its stored value; given ''
+ * it is cleared. Attachment fields take a `ConfigAttachmentUpload` (stored under
+ * `.plugin-studio/attachments/<plugin>/<key>/<file_name>`, or in the keychain for secret attachments),
+ * or — the earlier form, still accepted — the workspace-relative path of a file to copy from.
+ */
+export type ConfigPatch = Record<string, string | null | ConfigAttachmentUpload>
+
+/** `error.name` of a run/load refused because a required config value is missing; the message names the fields. */
+export const MISSING_CONFIG_ERROR = 'MissingConfigError'
+/** `error.name` of a setConfig refused because a secret has nowhere to go (no keychain, session-only not accepted). */
+export const NO_SECRET_STORE_ERROR = 'NoSecretStoreError'
+
+/** How openExternal opened the link: the desktop shell opened the system browser, or the renderer must (`browser`). */
+export interface OpenExternalResult {
+  /**
+   * `shell`: the desktop app handed the URL to the system browser; nothing more to do.
+   * `browser`: browser mode; the renderer opens it with `window.open(url, '_blank', 'noopener')`.
+   */
+  openedBy: 'shell' | 'browser'
+  /** The validated URL (normalised by the URL parser). */
+  url: string
+}
 
 // ── The methods ──────────────────────────────────────────────────────────────────────────────────
 
@@ -268,8 +314,20 @@ export type StudioCoreMethods = {
   getSettings(): Promise<StudioSettings>
   /** Validates and stores; errors name the field and the problem. Returns the stored settings. */
   updateSettings(patch: SettingsPatch): Promise<StudioSettings>
+  /** The stored config of one plugin, as the form may see it (no secret values). */
   getConfig(plugin: string): Promise<PluginConfigState>
+  /**
+   * Stores the changes and marks the plugin's loaded pipeline stale, so the next runEvents reloads it
+   * (setupPlugin runs again with the new values). Nothing is stored when any part is refused.
+   * setupPlugin's errors are not part of the config state: they come back in runEvents' (and
+   * loadPlugins') `setup` results, one entry per plugin — the pane shows the entry of its plugin.
+   */
   setConfig(plugin: string, patch: ConfigPatch): Promise<PluginConfigState>
+  /**
+   * A link from a plugin's markdown: only absolute http(s) URLs (anything else is refused with an
+   * error). The desktop app opens it in the system browser; browser mode leaves it to the renderer.
+   */
+  openExternal(url: string): Promise<OpenExternalResult>
 }
 
 // ── The events ───────────────────────────────────────────────────────────────────────────────────

@@ -25,10 +25,12 @@ export function EventDiff({ input, output }: { input: PluginEvent; output: Plugi
             {rows.map((row) => (
               <tr key={`${row.kind}:${row.path}`} className={`diff-${row.kind}`} data-diff-kind={row.kind}>
                 <th scope="row">
-                  <span className={`diff-sign diff-sign-${row.kind}`} aria-label={KIND_LABEL[row.kind]}>
-                    {row.kind === 'added' ? '+' : row.kind === 'removed' ? '−' : '~'}
-                  </span>
-                  <code>{row.path}</code>
+                  <div className="diff-path">
+                    <span className={`diff-sign diff-sign-${row.kind}`} aria-label={KIND_LABEL[row.kind]}>
+                      {row.kind === 'added' ? '+' : row.kind === 'removed' ? '−' : '~'}
+                    </span>
+                    <code>{row.path}</code>
+                  </div>
                 </th>
                 <td>
                   <code className="value before">{formatValue(row.before)}</code>
