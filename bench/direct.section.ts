@@ -1,9 +1,8 @@
 // The ceiling: each plugin called directly in plain Node with a plain-JS meta (in-memory cache),
 // and the same with the event JSON-copied in and out — the unavoidable cost of any boundary.
 import type { PluginEvent } from '../common/plugin/event.ts'
-import { measureThroughput } from './measure.ts'
 import { compileToCommonJs, createMeta, type PluginMetaForBench } from './plugin-code.ts'
-import type { BenchContext, BenchPlugin, BenchSection, Throughput } from './section.ts'
+import type { BenchContext, BenchPlugin, BenchSection, ThroughputVariant } from './section.ts'
 
 type PluginFn = (...args: unknown[]) => unknown
 
@@ -28,26 +27,23 @@ export async function loadDirect(plugin: BenchPlugin): Promise<DirectPlugin> {
 const section: BenchSection = {
   title: 'Direct call in plain Node (the ceiling)',
   order: 10,
-  async run(context: BenchContext) {
-    const throughput: Throughput[] = []
+  async variants(context: BenchContext) {
+    const variants: ThroughputVariant[] = []
     for (const plugin of context.plugins) {
       const direct = await loadDirect(plugin)
-      const plain = await measureThroughput({
-        events: context.events,
+      variants.push({
+        plugin: plugin.id,
+        variant: 'direct',
         fresh: true,
-        budgetMs: context.budgetMs,
-        warmupMs: context.warmupMs,
         async process(events) {
           for (const event of events) await direct.processEvent(event, direct.meta)
         },
       })
-      throughput.push({ plugin: plugin.id, variant: 'direct', ...plain })
       const copied = await loadDirect(plugin)
-      const json = await measureThroughput({
-        events: context.events,
+      variants.push({
+        plugin: plugin.id,
+        variant: 'direct+JSON',
         fresh: false,
-        budgetMs: context.budgetMs,
-        warmupMs: context.warmupMs,
         async process(events) {
           for (const event of events) {
             const output = await copied.processEvent(JSON.parse(JSON.stringify(event)), copied.meta)
@@ -55,10 +51,8 @@ const section: BenchSection = {
           }
         },
       })
-      throughput.push({ plugin: plugin.id, variant: 'direct+JSON', ...json })
-      context.log(`  ${plugin.id}: direct ${plain.usPerEvent.toFixed(2)} µs/event, direct+JSON ${json.usPerEvent.toFixed(2)} µs/event`)
     }
-    return { throughput }
+    return { variants }
   },
 }
 

@@ -45,3 +45,38 @@ export function median(values: number[]): number {
   const middle = sorted.length >> 1
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
+
+/**
+ * Measures several ways of running the same work in alternating rounds (A B C A B C …) until each
+ * has had `budgetMs`, and reports each one's median round.
+ */
+export async function measureInterleaved(
+  variants: { events: readonly PluginEvent[]; fresh: boolean; process(events: PluginEvent[]): Promise<void> }[],
+  options: { budgetMs: number; warmupMs: number; minRounds?: number },
+): Promise<Measured[]> {
+  const round = async (v: (typeof variants)[number]): Promise<number> => {
+    const batch = v.fresh ? structuredClone(v.events as PluginEvent[]) : (v.events as PluginEvent[])
+    const start = performance.now()
+    await v.process(batch)
+    return performance.now() - start
+  }
+  for (const v of variants) {
+    const warmupEnd = performance.now() + options.warmupMs
+    do await round(v)
+    while (performance.now() < warmupEnd)
+  }
+  const times: number[][] = variants.map(() => [])
+  const spent = variants.map(() => 0)
+  while (spent.some((ms, i) => ms < options.budgetMs || times[i].length < (options.minRounds ?? 3))) {
+    for (let i = 0; i < variants.length; i++) {
+      if (spent[i] >= options.budgetMs && times[i].length >= (options.minRounds ?? 3)) continue
+      const elapsed = await round(variants[i])
+      times[i].push(elapsed)
+      spent[i] += elapsed
+    }
+  }
+  return variants.map((v, i) => {
+    const usPerEvent = (median(times[i]) * 1000) / v.events.length
+    return { usPerEvent, eventsPerSec: 1e6 / usPerEvent, rounds: times[i].length, events: v.events.length }
+  })
+}

@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util'
 import type { PluginEvent } from '../common/plugin/event.ts'
 import { generateEvents } from '../scripts/generate-events.ts'
 import { listBenchPlugins } from './plugin-code.ts'
-import type { AllResults, BenchContext, BenchSection, Figure, Target, Throughput } from './section.ts'
+import { measureInterleaved } from './measure.ts'
+import type { AllResults, BenchContext, BenchSection, Figure, Target, Throughput, ThroughputVariant } from './section.ts'
 import { renderTables } from './table.ts'
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } })
@@ -49,7 +50,47 @@ sections.sort((a, b) => a.section.order - b.section.order)
 const all: AllResults = { throughput: [], figures: [] }
 const started = performance.now()
 context.log(`bench: ${context.events.length} events (seed ${SEED}), plugins ${context.plugins.map((p) => p.id).join(', ')}${quick ? ', QUICK mode' : ''}`)
+const failed = (title: string, error: unknown) => {
+  const reason = error instanceof Error ? (error.stack ?? error.message) : String(error)
+  skipped.push({ section: title, reason })
+  context.log(`  FAILED: ${reason}`)
+}
+
+// Throughput: every section's variants of one plugin measured together, round by round.
+const variants: ThroughputVariant[] = []
+const closers: (() => Promise<void>)[] = []
 for (const { file, section } of sections) {
+  if (!section.variants) continue
+  context.log(`▶ preparing ${section.title} (${file})`)
+  try {
+    const prepared = await section.variants(context)
+    variants.push(...prepared.variants)
+    if (prepared.close) closers.push(prepared.close)
+  } catch (error) {
+    failed(section.title, error)
+  }
+}
+try {
+  for (const plugin of context.plugins) {
+    const mine = variants.filter((v) => v.plugin === plugin.id)
+    if (mine.length === 0) continue
+    context.log(`▶ throughput of ${plugin.id}: ${mine.map((v) => v.variant).join(', ')} (interleaved)`)
+    const measured = await measureInterleaved(
+      mine.map((v) => ({ events: v.events ?? context.events, fresh: v.fresh, process: v.process })),
+      { budgetMs: context.budgetMs, warmupMs: context.warmupMs },
+    )
+    mine.forEach((v, i) => {
+      all.throughput.push({ plugin: v.plugin, variant: v.variant, ...measured[i] })
+      context.log(`  ${v.variant}: ${measured[i].usPerEvent.toFixed(2)} µs/event (${measured[i].rounds} rounds)`)
+    })
+  }
+} finally {
+  for (const close of closers) await close().catch((error: unknown) => context.log(`  closing failed: ${String(error)}`))
+}
+
+// Single figures.
+for (const { file, section } of sections) {
+  if (!section.run) continue
   context.log(`▶ ${section.title} (${file})`)
   try {
     const result = await section.run(context)
@@ -60,9 +101,7 @@ for (const { file, section } of sections) {
     all.throughput.push(...(result.throughput ?? []))
     all.figures.push(...(result.figures ?? []))
   } catch (error) {
-    const reason = error instanceof Error ? (error.stack ?? error.message) : String(error)
-    skipped.push({ section: section.title, reason })
-    context.log(`  FAILED: ${reason}`)
+    failed(section.title, error)
   }
 }
 const targets: Target[] = sections.flatMap(({ section }) => section.targets?.(all) ?? [])

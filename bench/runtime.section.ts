@@ -1,56 +1,53 @@
 // The real runtime through the real runtime process (main/services/runner): each plugin loaded
-// alone, events sent one per processEvents call (per-event) and ~100 per call (batched).
+// alone in its own runtime process, events sent one per processEvents call (per-event) and ~100
+// per call (batched).
 import type { PluginEvent } from '../common/plugin/event.ts'
 import { Runner } from '../main/services/runner/runner.ts'
-import { measureThroughput } from './measure.ts'
-import { ratioTarget, type AllResults, type BenchContext, type BenchSection, type Target, type Throughput } from './section.ts'
+import { ratioTarget, type AllResults, type BenchContext, type BenchSection, type Target, type ThroughputVariant } from './section.ts'
 
 export const BATCH_SIZE = 100
+/** One call per event costs the same for every event: a slice keeps the bench short. */
 const PER_EVENT_SAMPLE = 500
 export const RUNTIME_OPTIONS = { timeoutMs: 30_000, memoryMb: 128, teamId: 2 }
 
 const section: BenchSection = {
   title: 'The runtime: isolated-vm in the runtime process, through the Runner',
   order: 30,
-  async run(context: BenchContext) {
-    const runner = await Runner.start()
-    const throughput: Throughput[] = []
+  async variants(context: BenchContext) {
+    const runners: Runner[] = []
+    const variants: ThroughputVariant[] = []
     try {
       for (const plugin of context.plugins) {
+        const runner = await Runner.start()
+        runners.push(runner)
         const { setup } = await runner.load({ plugins: [{ id: plugin.id, dir: plugin.dir, config: plugin.config, attachments: {} }], options: RUNTIME_OPTIONS })
         if (setup[0]?.error) throw new Error(`${plugin.id} failed to load in the runtime: ${setup[0].error}`)
         const check = await runner.processEvents(context.events.slice(0, 20) as PluginEvent[])
         const failed = check.find((r) => r.error !== null)
         if (failed) throw new Error(`${plugin.id} errs in the runtime: ${failed.error}`)
-
-        const perEvent = await measureThroughput({
-          // One call per event costs the same for every event: a slice keeps the bench short.
-          events: context.events.slice(0, PER_EVENT_SAMPLE),
+        variants.push({
+          plugin: plugin.id,
+          variant: 'runtime per-event',
           fresh: false,
-          budgetMs: context.budgetMs,
-          warmupMs: context.warmupMs,
+          events: context.events.slice(0, PER_EVENT_SAMPLE),
           async process(events) {
             for (const event of events) await runner.processEvents([event])
           },
         })
-        throughput.push({ plugin: plugin.id, variant: 'runtime per-event', ...perEvent })
-        const batched = await measureThroughput({
-          events: context.events,
+        variants.push({
+          plugin: plugin.id,
+          variant: 'runtime batched',
           fresh: false,
-          budgetMs: context.budgetMs,
-          warmupMs: context.warmupMs,
           async process(events) {
             for (let i = 0; i < events.length; i += BATCH_SIZE) await runner.processEvents(events.slice(i, i + BATCH_SIZE))
           },
         })
-        throughput.push({ plugin: plugin.id, variant: 'runtime batched', ...batched })
-        context.log(`  ${plugin.id}: per-event ${perEvent.usPerEvent.toFixed(2)} µs/event, batched ${batched.usPerEvent.toFixed(2)} µs/event`)
       }
-      await runner.unload()
-    } finally {
-      await runner.close()
+    } catch (error) {
+      await Promise.all(runners.map((r) => r.close()))
+      throw error
     }
-    return { throughput }
+    return { variants, close: async () => void (await Promise.all(runners.map((r) => r.close()))) }
   },
   targets(all: AllResults): Target[] {
     return [

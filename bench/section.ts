@@ -64,10 +64,27 @@ export interface Target {
   pass: boolean
 }
 
+/**
+ * One way of running one plugin over events. run.ts measures all variants of a plugin interleaved,
+ * round by round, so a busy neighbour slows them alike and the ratios between them hold.
+ */
+export interface ThroughputVariant {
+  plugin: string
+  variant: string
+  /** Hand each round freshly cloned events (the plugin mutates what it gets in this very process). */
+  fresh: boolean
+  /** The events of one round; the shared set when absent. */
+  events?: readonly PluginEvent[]
+  process(events: PluginEvent[]): Promise<void>
+}
+
 export interface BenchSection {
   title: string
   order: number
-  run(context: BenchContext): Promise<SectionResult>
+  /** Throughput variants to measure (with what to close afterwards). */
+  variants?(context: BenchContext): Promise<{ variants: ThroughputVariant[]; close?(): Promise<void> }>
+  /** Anything else the section measures itself (single figures). */
+  run?(context: BenchContext): Promise<SectionResult>
   /** Targets this section's figures are held to; evaluated on everything measured in the run. */
   targets?(all: AllResults): Target[]
 }

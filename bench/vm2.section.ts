@@ -7,9 +7,8 @@
 import { randomBytes } from 'node:crypto'
 import { VM } from 'vm2'
 import type { PluginEvent } from '../common/plugin/event.ts'
-import { measureThroughput } from './measure.ts'
 import { compileToCommonJs, createMeta } from './plugin-code.ts'
-import type { BenchContext, BenchPlugin, BenchSection, Throughput } from './section.ts'
+import type { BenchContext, BenchPlugin, BenchSection, ThroughputVariant } from './section.ts'
 
 const TASK_TIMEOUT_MS = 30_000
 
@@ -62,23 +61,20 @@ export async function loadVm2(plugin: BenchPlugin): Promise<(event: PluginEvent)
 const section: BenchSection = {
   title: "PostHog's approach: vm2 3.9.19 as the 2022 plugin-server used it",
   order: 20,
-  async run(context: BenchContext) {
-    const throughput: Throughput[] = []
+  async variants(context: BenchContext) {
+    const variants: ThroughputVariant[] = []
     for (const plugin of context.plugins) {
       const processEvent = await loadVm2(plugin)
-      const measured = await measureThroughput({
-        events: context.events,
+      variants.push({
+        plugin: plugin.id,
+        variant: 'vm2',
         fresh: true,
-        budgetMs: context.budgetMs,
-        warmupMs: context.warmupMs,
         async process(events) {
           for (const event of events) await processEvent(event)
         },
       })
-      throughput.push({ plugin: plugin.id, variant: 'vm2', ...measured })
-      context.log(`  ${plugin.id}: vm2 ${measured.usPerEvent.toFixed(2)} µs/event`)
     }
-    return { throughput }
+    return { variants }
   },
 }
 

@@ -4,8 +4,7 @@
 import path from 'node:path'
 import { serve } from '../../common/rpc/rpc.ts'
 import type { Transport } from '../../common/rpc/transport.ts'
-import type { ConfigField } from '../../common/plugin/plugin-json.ts'
-import type { AttachmentSpec, LoadRequest, PluginSpec, TeardownResult } from '../../common/protocol/runtime.ts'
+import type { LoadRequest, PluginSpec, TeardownResult } from '../../common/protocol/runtime.ts'
 import type { BumpKind, PublishTarget } from '../../common/protocol/publish.ts'
 import {
   STUDIO_METHODS,
@@ -17,6 +16,7 @@ import {
   type FileEntry,
   type LoadOutcome,
   type LoadPluginsRequest,
+  type OpenExternalResult,
   type PluginConfigState,
   type PluginSummary,
   type RunEventsRequest,
@@ -33,7 +33,8 @@ import { EventLibrary } from './event-library.ts'
 import { createPublishService, type PublishService, type ResolvedPlugin } from './publish/publish-service.ts'
 import type { SecretsService } from './secrets/secrets-service.ts'
 import { PipelineSession, type StartRunner } from './pipeline-session.ts'
-import { ConfigValues } from './settings/config-values.ts'
+import { openExternalUrl, type OpenExternal } from './open-external.ts'
+import { ConfigValues, MissingConfigError } from './settings/config-values.ts'
 import { SETTINGS_FILE, STUDIO_FOLDER, SettingsStore } from './settings/settings-store.ts'
 import { TEMPLATES, TEMPLATE_FILES_DIR, slugify, writeTemplate } from './templates/templates.ts'
 import type { Workspace } from './workspace/workspace.ts'
@@ -42,16 +43,17 @@ import type { Workspace } from './workspace/workspace.ts'
 export const STUDIO_TEAM_ID = 1
 /** meta.storage persists here, inside the workspace's studio folder. */
 export const STORAGE_FOLDER = `${STUDIO_FOLDER}/storage`
-const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 export interface StudioServiceOptions {
   workspace: Workspace
   startRunner: StartRunner
   /** The sample-events folder shipped with the studio; null when there is none. */
   sampleEventsDir: string | null
-  /** Where publishing tokens live (the OS keychain in the app). */
+  /** Where publishing tokens and secret config values live (the OS keychain in the app). */
   secrets: SecretsService
   templatesDir?: string
+  /** The desktop shell's way to open a link in the system browser; absent in browser mode. */
+  openExternal?: OpenExternal
 }
 
 type Listener = (name: keyof StudioEvents, payload: StudioEvents[keyof StudioEvents]) => void
@@ -64,12 +66,18 @@ export class StudioService implements StudioMethods {
   private readonly pipeline: PipelineSession
   private readonly templatesDir: string
   private readonly publish: PublishService
+  private readonly opener: OpenExternal | undefined
   private readonly listeners = new Set<Listener>()
 
   constructor(options: StudioServiceOptions) {
     this.workspace = options.workspace
     this.settings = new SettingsStore(this.workspace.dir)
-    this.config = new ConfigValues(this.workspace.dir)
+    this.config = new ConfigValues({
+      workspaceDir: this.workspace.dir,
+      secrets: options.secrets,
+      readWorkspaceFile: (file, maxBytes) => this.workspace.readBytes(file, maxBytes),
+    })
+    this.opener = options.openExternal
     this.events = new EventLibrary(this.workspace, options.sampleEventsDir)
     this.templatesDir = options.templatesDir ?? TEMPLATE_FILES_DIR
     this.publish = createPublishService({
@@ -203,9 +211,16 @@ export class StudioService implements StudioMethods {
 
   async setConfig(plugin: string, patch: ConfigPatch): Promise<PluginConfigState> {
     const summary = await this.workspace.summarisePlugin(plugin)
-    const state = await this.config.set(summary.id, patch, summary.config)
-    this.pipeline.markStale(summary.id)
-    return state
+    try {
+      return await this.config.set(summary.id, patch, summary.config)
+    } finally {
+      // Even a refused save may have changed part of the keychain; the next run reloads either way.
+      this.pipeline.markStale(summary.id)
+    }
+  }
+
+  openExternal(url: string): Promise<OpenExternalResult> {
+    return openExternalUrl(url, this.opener)
   }
 
   // ── Publish (main/services/publish; tokens stay in the backend) ──
@@ -255,14 +270,7 @@ export class StudioService implements StudioMethods {
   /** A plugin as publishing needs it: its folder, its config values (secrets too) and attachment files. */
   private async resolveForPublish(plugin: string): Promise<ResolvedPlugin> {
     const summary = await this.workspace.summarisePlugin(plugin)
-    const values = await this.config.values(summary.id, summary.config)
-    const attachmentKeys = new Set(summary.config.filter((f) => f.type === 'attachment' && f.key).map((f) => f.key as string))
-    const config: Record<string, string> = {}
-    const attachments: Record<string, string> = {}
-    for (const [key, value] of Object.entries(values)) {
-      if (!attachmentKeys.has(key)) config[key] = value
-      else if (value) attachments[key] = await this.workspace.resolve(value)
-    }
+    const { config, attachments } = await this.config.forPublish(summary.id, summary.config)
     return { dir: await this.workspace.resolve(summary.id), config, attachments }
   }
 
@@ -284,15 +292,18 @@ export class StudioService implements StudioMethods {
     }
   }
 
-  /** The runtime's load request for plugins in order, from the workspace's config and settings. */
+  /**
+   * The runtime's load request for plugins in order, from the workspace's config and settings.
+   * A plugin with a required value missing (defaults applied) is refused with MissingConfigError.
+   */
   private async buildLoad(plugins: string[]): Promise<LoadRequest> {
     const settings = await this.settings.get()
     const specs: PluginSpec[] = []
     for (const plugin of plugins) {
       // A broken plugin.json is not refused here: the runtime reports it as that plugin's setup error.
       const summary = await this.workspace.summarisePlugin(plugin)
-      const values = await this.config.values(summary.id, summary.config)
-      const { config, attachments } = await this.splitAttachments(summary.id, summary.config, values)
+      const { config, attachments, missing } = await this.config.forRuntime(summary.id, summary.config)
+      if (missing.length) throw new MissingConfigError(summary.id, summary.name, missing)
       specs.push({ id: summary.id, dir: await this.workspace.resolve(summary.id), config, attachments })
     }
     return {
@@ -306,41 +317,6 @@ export class StudioService implements StudioMethods {
       },
     }
   }
-
-  /** Attachment fields hold a workspace path; the runtime gets the file's contents. */
-  private async splitAttachments(plugin: string, fields: ConfigField[], values: Record<string, string>) {
-    const attachmentKeys = new Set(fields.filter((f) => f.type === 'attachment' && f.key).map((f) => f.key as string))
-    const config: Record<string, string> = {}
-    const attachments: Record<string, AttachmentSpec> = {}
-    for (const [key, value] of Object.entries(values)) {
-      if (!attachmentKeys.has(key)) {
-        config[key] = value
-        continue
-      }
-      if (!value) continue
-      let bytes: Buffer
-      try {
-        bytes = await this.workspace.readBytes(value, MAX_ATTACHMENT_BYTES)
-      } catch (error) {
-        throw new Error(`${plugin}: attachment "${key}": ${(error as Error).message}`, { cause: error })
-      }
-      attachments[key] = { content_type: contentTypeOf(value), file_name: path.posix.basename(value), contentsBase64: bytes.toString('base64') }
-    }
-    return { config, attachments }
-  }
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.json': 'application/json',
-  '.csv': 'text/csv',
-  '.txt': 'text/plain',
-  '.mmdb': 'application/octet-stream',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-}
-
-function contentTypeOf(file: string): string {
-  return CONTENT_TYPES[path.posix.extname(file).toLowerCase()] ?? 'application/octet-stream'
 }
 
 /**

@@ -98,6 +98,19 @@ const HOSTILE_CASES: HostileCase[] = [
   { name: 'loop-process-event', behaviour: 'sync infinite loop in processEvent', expect: 'event-error', error: TIMED_OUT },
   { name: 'loop-on-event', behaviour: 'sync infinite loop in onEvent', expect: 'event-error', error: TIMED_OUT },
   { name: 'loop-teardown', behaviour: 'sync infinite loop in teardownPlugin', expect: 'teardown-error', error: TIMED_OUT },
+  {
+    name: 'loop-export-events',
+    behaviour: 'sync infinite loop in exportEvents (flushed at the end of the call)',
+    expect: 'handled',
+    check: (ctx) => {
+      for (const r of [ctx.results[0], ctx.results[2]]) {
+        const said = [...r.stages.filter((s) => s.plugin === HOSTILE && s.method === 'exportEvents').map((s) => s.error ?? ''), ...r.logs.filter((l) => l.plugin === HOSTILE).map((l) => l.message)]
+        assert.ok(said.some((m) => TIMED_OUT.test(m)), "the last event of each call carries exportEvents' timeout")
+      }
+    },
+    defect:
+      "runtime/pipeline.ts processEvents, the end-of-call export flush: `this.attach(last, plugin, 'exportEvents', r)` passes no error, so an exportEvents failure (here its TimeoutError after the 1 s limit) becomes a stage with error null and no log: it vanishes. Fix: `const d = plugin.describe(r.error); this.attach(last, plugin, 'exportEvents', r, d.text, d.detail)` and a PLUGIN error log, as for processEvent.",
+  },
   { name: 'loop-async-await', behaviour: 'while (true) await Promise.resolve()', expect: 'event-error', error: TIMED_OUT },
   {
     name: 'microtask-storm-detached',
