@@ -1,19 +1,6 @@
-// Timing for throughput figures: warm up, then time whole rounds over the event set until the
-// budget is spent, and report the median round (robust against GC pauses and neighbours' noise).
+// Timing for throughput figures: warm up, then time whole rounds over the event set, and report
+// the median round (robust against GC pauses and neighbours' noise).
 import type { PluginEvent } from '../common/plugin/event.ts'
-
-export interface MeasureOptions {
-  events: readonly PluginEvent[]
-  /**
-   * Hand each round freshly cloned events (cloned outside the timed part): plugins mutate events
-   * in place, and the same objects must not be processed twice.
-   */
-  fresh: boolean
-  budgetMs: number
-  warmupMs: number
-  minRounds?: number
-  process(events: PluginEvent[]): Promise<void>
-}
 
 export interface Measured {
   usPerEvent: number
@@ -22,39 +9,23 @@ export interface Measured {
   events: number
 }
 
-export async function measureThroughput(options: MeasureOptions): Promise<Measured> {
-  const round = async (): Promise<number> => {
-    const batch = options.fresh ? structuredClone(options.events as PluginEvent[]) : (options.events as PluginEvent[])
-    const start = performance.now()
-    await options.process(batch)
-    return performance.now() - start
-  }
-  const warmupEnd = performance.now() + options.warmupMs
-  do await round()
-  while (performance.now() < warmupEnd)
-
-  const times: number[] = []
-  const end = performance.now() + options.budgetMs
-  while (times.length < (options.minRounds ?? 3) || performance.now() < end) times.push(await round())
-  const usPerEvent = (median(times) * 1000) / options.events.length
-  return { usPerEvent, eventsPerSec: 1e6 / usPerEvent, rounds: times.length, events: options.events.length }
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+export interface Measurable {
+  events: readonly PluginEvent[]
+  /**
+   * Hand each round freshly cloned events (cloned outside the timed part): plugins mutate events
+   * in place, and the same objects must not be processed twice.
+   */
+  fresh: boolean
+  process(events: PluginEvent[]): Promise<void>
 }
 
 /**
  * Measures several ways of running the same work in alternating rounds (A B C A B C …) until each
- * has had `budgetMs`, and reports each one's median round.
+ * has had `budgetMs`, and reports each one's median round. One variant works too.
  */
-export async function measureInterleaved(
-  variants: { events: readonly PluginEvent[]; fresh: boolean; process(events: PluginEvent[]): Promise<void> }[],
-  options: { budgetMs: number; warmupMs: number; minRounds?: number },
-): Promise<Measured[]> {
-  const round = async (v: (typeof variants)[number]): Promise<number> => {
+export async function measureInterleaved(variants: Measurable[], options: { budgetMs: number; warmupMs: number; minRounds?: number }): Promise<Measured[]> {
+  const minRounds = options.minRounds ?? 3
+  const round = async (v: Measurable): Promise<number> => {
     const batch = v.fresh ? structuredClone(v.events as PluginEvent[]) : (v.events as PluginEvent[])
     const start = performance.now()
     await v.process(batch)
@@ -67,9 +38,10 @@ export async function measureInterleaved(
   }
   const times: number[][] = variants.map(() => [])
   const spent = variants.map(() => 0)
-  while (spent.some((ms, i) => ms < options.budgetMs || times[i].length < (options.minRounds ?? 3))) {
+  const done = (i: number) => spent[i] >= options.budgetMs && times[i].length >= minRounds
+  while (variants.some((_, i) => !done(i))) {
     for (let i = 0; i < variants.length; i++) {
-      if (spent[i] >= options.budgetMs && times[i].length >= (options.minRounds ?? 3)) continue
+      if (done(i)) continue
       const elapsed = await round(variants[i])
       times[i].push(elapsed)
       spent[i] += elapsed
@@ -79,4 +51,10 @@ export async function measureInterleaved(
     const usPerEvent = (median(times[i]) * 1000) / v.events.length
     return { usPerEvent, eventsPerSec: 1e6 / usPerEvent, rounds: times[i].length, events: v.events.length }
   })
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }

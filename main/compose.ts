@@ -3,6 +3,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { existsSync } from 'node:fs'
+import type { OpenExternal } from './services/open-external.ts'
 import { SecretsService } from './services/secrets/secrets-service.ts'
 import { StudioService } from './services/studio-service.ts'
 import { Workspace } from './services/workspace/workspace.ts'
@@ -17,6 +18,8 @@ export interface ComposeOptions {
   workspaceDir?: string
   /** The Node binary for the runtime process (the packaged app passes its bundled one). */
   nodePath?: string
+  /** The desktop shell's link opener (Electron's shell.openExternal); browser mode has none. */
+  openExternal?: OpenExternal
 }
 
 export async function composeStudio(options: ComposeOptions = {}): Promise<StudioService> {
@@ -26,14 +29,15 @@ export async function composeStudio(options: ComposeOptions = {}): Promise<Studi
     workspace = await Workspace.open(options.workspaceDir)
   } else {
     const dir = defaultWorkspaceDir()
-    await ensureDefaultWorkspace(dir, samples)
+    await ensureDefaultWorkspace(dir)
     workspace = await Workspace.open(dir, { isDefault: true })
   }
   return new StudioService({
     workspace,
     sampleEventsDir: samples,
-    // The keychain is asked on first use (publishing), not at startup.
+    // The keychain is asked on first use (publishing, secret config values), not at startup.
     secrets: new SecretsService(),
+    openExternal: options.openExternal,
     // Loaded on the first run, not at startup: opening the studio should not wait for the runtime's code.
     startRunner: async (onCrash) => {
       const { Runner } = await import('./services/runner/runner.ts')

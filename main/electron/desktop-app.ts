@@ -44,6 +44,8 @@ export interface DesktopElectron {
     }
   }
   dialog: { showOpenDialog(window: never, options: OpenDialogOptions): Promise<OpenDialogReturnValue>; showErrorBox(title: string, content: string): void }
+  /** Links from plugin markdown open in the system browser (the studio validates them first: http/https only). */
+  shell: { openExternal(url: string): Promise<void> }
 }
 
 export interface DesktopOptions extends ComposeOptions {
@@ -80,7 +82,8 @@ export async function startDesktop(electron: DesktopElectron, options: DesktopOp
   // Any web contents created later (devtools aside) gets the same guards.
   electron.app.on('web-contents-created', ((_event: unknown, contents: GuardedContents) => hardenContents(contents)) as never)
 
-  let studio = await compose({ workspaceDir: options.workspaceDir, nodePath: options.nodePath })
+  const openExternal = (url: string) => electron.shell.openExternal(url)
+  let studio = await compose({ workspaceDir: options.workspaceDir, nodePath: options.nodePath, openExternal })
   const window = new electron.BrowserWindow(mainWindowOptions(options.preloadPath))
   const contents = window.webContents
   hardenContents(contents)
@@ -98,7 +101,7 @@ export async function startDesktop(electron: DesktopElectron, options: DesktopOp
 
   const sendCommand = (command: StudioCommand) => served.emit('command', { command })
   const openWorkspace = async (dir: string) => {
-    const next = await compose({ workspaceDir: dir, nodePath: options.nodePath })
+    const next = await compose({ workspaceDir: dir, nodePath: options.nodePath, openExternal })
     served.dispose()
     const previous = studio
     studio = next

@@ -30,6 +30,9 @@ export class PipelineSession {
   private crashed = false
   private loaded: { plugins: string[]; setup: PluginLoadResult[] } | null = null
   private stale = false
+  /** The plugins a load in progress is building; a change to one of them meanwhile keeps the result stale. */
+  private loading: string[] | null = null
+  private changedWhileLoading = false
   private queue: Promise<unknown> = Promise.resolve()
   private closed = false
 
@@ -42,6 +45,9 @@ export class PipelineSession {
   /** The loaded pipeline no longer matches the files/config/settings (`plugin` null: whatever is loaded). */
   markStale(plugin: string | null): void {
     if (this.loaded && (plugin === null || this.loaded.plugins.includes(plugin))) this.stale = true
+    // A config save between buildLoad reading the values and the load finishing: that load ran with
+    // the old values, so the next run must load again.
+    if (this.loading && (plugin === null || this.loading.includes(plugin))) this.changedWhileLoading = true
   }
 
   get loadedPlugins(): string[] {
@@ -96,15 +102,21 @@ export class PipelineSession {
   }
 
   private async loadNow(plugins: string[]): Promise<PluginLoadResult[]> {
-    const request = await this.buildLoad(plugins)
-    const runner = await this.ensureRunner()
-    // Until this load succeeds, nothing counts as loaded.
-    this.loaded = null
-    const result = await runner.load(request)
-    this.noteAlive()
-    this.loaded = { plugins: [...plugins], setup: result.setup }
-    this.stale = false
-    return result.setup
+    this.loading = [...plugins]
+    this.changedWhileLoading = false
+    try {
+      const request = await this.buildLoad(plugins)
+      const runner = await this.ensureRunner()
+      // Until this load succeeds, nothing counts as loaded.
+      this.loaded = null
+      const result = await runner.load(request)
+      this.noteAlive()
+      this.loaded = { plugins: [...plugins], setup: result.setup }
+      this.stale = this.changedWhileLoading
+      return result.setup
+    } finally {
+      this.loading = null
+    }
   }
 
   private async ensureRunner(): Promise<PipelineRunner> {

@@ -66,7 +66,7 @@ export function parseEventsText(text: string, file = 'events'): EventsParse {
 }
 
 /** Why a parsed value is not an event, or null when it is one. */
-function eventProblem(value: unknown): string | null {
+export function eventProblem(value: unknown): string | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return `is not a JSON object (got ${describe(value)})`
   const event = value as Record<string, unknown>
   if (typeof event.event !== 'string' || event.event === '') return 'has no "event" name (a non-empty string)'

@@ -1,8 +1,9 @@
 // The workspace a first launch opens: a folder in the user's data directory with a ready
-// "hello world" plugin and a copy of the sample events, so the first screen shows something working.
+// "hello world" plugin, so the first screen shows something working. The sample events are not
+// copied in: the event list always shows them from the app's sample-events/ folder.
 import path from 'node:path'
 import os from 'node:os'
-import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import { HELLO_WORLD_TEMPLATE, writeTemplate } from '../templates/templates.ts'
 
 export const HELLO_WORLD_FOLDER = 'hello-world'
@@ -17,9 +18,10 @@ export function defaultWorkspaceDir(env: NodeJS.ProcessEnv = process.env, platfo
 
 /**
  * Creates the default workspace when it does not exist yet; an existing one is left exactly as the
- * user left it (even with the hello-world plugin deleted).
+ * user left it (even with the hello-world plugin deleted). `_sampleEventsDir` is no longer used
+ * (samples are listed from the app, not copied); it is accepted so existing callers keep working.
  */
-export async function ensureDefaultWorkspace(dir: string, sampleEventsDir: string | null): Promise<{ created: boolean }> {
+export async function ensureDefaultWorkspace(dir: string, _sampleEventsDir?: string | null): Promise<{ created: boolean }> {
   if (await stat(dir).then(() => true, () => false)) return { created: false }
   const parent = path.dirname(dir)
   await mkdir(parent, { recursive: true })
@@ -32,14 +34,6 @@ export async function ensureDefaultWorkspace(dir: string, sampleEventsDir: strin
     name: 'Hello world',
     description: 'Adds a greeting to every event: a first PostHog plugin to run and change.',
   })
-  if (sampleEventsDir) {
-    const names = await readdir(sampleEventsDir).catch(() => [] as string[])
-    const eventFiles = names.filter((name) => /\.(json|jsonl|ndjson)$/i.test(name))
-    if (eventFiles.length) {
-      await mkdir(path.join(staging, 'events'))
-      for (const name of eventFiles) await copyFile(path.join(sampleEventsDir, name), path.join(staging, 'events', name))
-    }
-  }
   try {
     await rename(staging, dir)
   } catch (error) {
