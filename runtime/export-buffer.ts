@@ -51,7 +51,8 @@ export const EXPORT_CONSTANTS_2023: ExportConstants = Object.freeze({ ...EXPORT_
 /** PS-2021 standalone plugin server: 15 retries, 1 MiB / 10 s. Its retry delays were 2^n·3 s; this engine always uses 2^(n+1)·3 s. */
 export const EXPORT_CONSTANTS_PS_2021: ExportConstants = Object.freeze({ ...EXPORT_CONSTANTS_LATE_2022, label: 'PS-2021', maximumRetries: 15 })
 
-export const EXPORT_EVENTS_JOB = 'exportEventsWithRetry'
+export { EXPORT_EVENTS_JOB } from './sandbox/sandbox.constants.ts'
+import { EXPORT_EVENTS_JOB } from './sandbox/sandbox.constants.ts'
 
 /** PostHog's stringClamp: clamp(parseInt(value) || default, min, max) — NaN and 0 mean the default. */
 export function stringClamp(value: unknown, defaultValue: number, minimum: number, maximum: number): number {
@@ -128,6 +129,8 @@ export interface ExportBuffer {
   metrics(): ExportMetrics
   /** What is waiting in the buffer, and when the time flush is due. */
   pending(): { events: number; bytes: number; flushAt: number | null }
+  /** The events waiting in the buffer (copies of the list, not of the events). */
+  contents(): unknown[]
   batches(): ExportBatchRecord[]
 }
 
@@ -222,6 +225,7 @@ export function createExportBuffer(options: ExportBufferOptions): ExportBuffer {
     exportEventsWithRetry,
     metrics: () => ({ ...metrics }),
     pending: () => ({ events: buffer.length, bytes: points, flushAt: timeout?.at ?? null }),
+    contents: () => buffer.slice(),
     batches: () => records.map((r) => ({ ...r })),
   }
 }

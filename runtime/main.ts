@@ -11,7 +11,10 @@ import { startWatchdog } from './sandbox/watchdog.ts'
 startWatchdog()
 const transport = parentTransport()
 // The pipeline emits through the server, which is created below (emits happen only during calls).
-const pipeline = new Pipeline((name, payload) => server.emit(name, payload))
+const pipeline = new Pipeline(
+  (name, payload) => server.emit(name, payload),
+  (fn) => serial(fn)(),
+)
 
 // One call at a time: a second request waits for the first (the isolates run on this thread anyway,
 // and a load must not interleave with the events of the previous pipeline).
@@ -29,6 +32,13 @@ const impl: RuntimeMethods = {
   processEvents: serial((events) => pipeline.processEvents(events)),
   unload: serial(() => pipeline.unload()),
   status: async () => pipeline.status(),
+  // A realtime clock's timers take their turn in the queue themselves: waiting for wall time must not hold it.
+  advance: (ms) => (pipeline.realtime ? pipeline.advance(ms) : serial(() => pipeline.advance(ms))()),
+  runUntilIdle: () => (pipeline.realtime ? pipeline.runUntilIdle() : serial(() => pipeline.runUntilIdle())()),
+  fireScheduled: serial((request) => pipeline.fireScheduled(request)),
+  state: async () => pipeline.state(),
+  records: async () => pipeline.records(),
+  feedCaptured: serial(() => pipeline.feedCaptured()),
 }
 const server = serve<RuntimeMethods, RuntimeEvents>(transport, impl, RUNTIME_METHODS)
 transport.onClose(() => {

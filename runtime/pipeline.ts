@@ -1,22 +1,58 @@
-// PostHog's per-event flow (PH-2022): lazy setupPlugin, the processEvent chain in order (null drops,
-// a throw lets the event go on, team_id is guarded), `$plugins_*` written onto the input event object,
-// then onEvent/onSnapshot on the ProcessedPluginEvent, exportEvents through the onEvent buffer
-// (flushed at the end of each processEvents call and at unload). Events go through each plugin in
-// batches: one synchronous crossing into the isolate per batch, not per event.
+// PostHog's per-event flow (PH-2022): lazy setupPlugin (RetryError back-off on the clock), the
+// processEvent chain in order (null drops, a throw lets the event go on, team_id is guarded),
+// `$plugins_*` written onto the input event object, then onEvent/onSnapshot on the
+// ProcessedPluginEvent through runRetriableFunction, exportEvents behind the host's export buffer.
+// Events go through each plugin in batches: one synchronous crossing into the isolate per batch.
+// Everything time-based (scheduled tasks, jobs, flushes, retries) runs on the pipeline's clock, which
+// moves only on advance/runUntilIdle (virtual) or with the wall clock (realtime).
 import type { LogEntry, PluginEvent } from '../common/plugin/event.ts'
-import type { EventResult, LoadRequest, LoadResult, PluginLoadResult, RuntimeEvents, RuntimeOptions, RuntimeStatus, StageResult, StateOp, TeardownResult, WireEventResult } from '../common/protocol/runtime.ts'
+import type {
+  CapturedRecord,
+  ClockReport,
+  EventResult,
+  FetchRecordOut,
+  LoadRequest,
+  LoadResult,
+  PluginLoadResult,
+  PosthogApiStub,
+  RuntimeEvents,
+  RuntimeOptions,
+  RuntimeRecords,
+  RuntimeStatus,
+  RuntimeTimeState,
+  StageResult,
+  StateOp,
+  TeardownResult,
+  WireEventResult,
+} from '../common/protocol/runtime.ts'
 import { annotate } from '../common/protocol/runtime.ts'
+import { captureLoopMessage, DEFAULT_CAPTURE_LOOP_LIMIT, MAX_FED_PER_CALL, shapeCapture } from './capture.ts'
+import type { Clock, StepResult } from './clock.ts'
+import { createClock } from './clock.ts'
+import type { Serialize } from './clock-gate.ts'
+import { gateClock } from './clock-gate.ts'
+import type { EngineSink } from './plugin-error.ts'
+import { logEntry } from './plugin-error.ts'
+import { PluginEngines } from './plugin-engines.ts'
+import type { JobWhen } from './plugin-engines.ts'
 import { INSTANCE_ID, PluginInstance } from './plugin-instance.ts'
+import { fetchOut, iso, RecordBook, timeState } from './pipeline-records.ts'
+import { answerApi, validateStubs } from './posthog-api-stub.ts'
+import type { ApiRequest } from './posthog-api-stub.ts'
+import { toProcessedEvent, validateLoadRequest } from './processed-event.ts'
+import { ON_EVENT_MAX_ATTEMPTS, runRetriableFunction } from './retry.ts'
+import { isScheduledTask } from './schedule.ts'
 import type { ItemResult } from './sandbox/plugin-isolate.ts'
+
+export { toProcessedEvent } from './processed-event.ts'
 
 /** Events per crossing into an isolate. */
 export const BATCH_SIZE = 100
-/** PH-2022 runRetriableFunction for onEvent: 5 attempts, 5 s base, ×2. */
-const ON_EVENT_MAX_ATTEMPTS = 5
-const ON_EVENT_RETRY_BASE_MS = 5000
 
 /** An EventResult while the pipeline works on it: the annotations are applied only on the way out. */
 type Working = EventResult & { annotations?: WireEventResult['annotations'] }
+/** An isolate result with what the host added: cache/storage ops, shaped captures, the fetches it made. */
+type RunResult = ItemResult & { ops?: StateOp[]; fetches?: FetchRecordOut[] }
 
 /** The output goes over the wire once: the stage that produced it points at it. */
 function toWire(r: Working): WireEventResult {
@@ -38,55 +74,116 @@ const TEAM_ID_ERROR = { name: 'IllegalOperationError', message: 'Plugin tried to
 export class Pipeline {
   private plugins: PluginInstance[] = []
   private options: RuntimeOptions | null = null
+  private clock: Clock = createClock('virtual')
+  private readonly book = new RecordBook()
+  private stubs: PosthogApiStub[] = []
+  /** Where logs go during a foreground call (an event's or a load's logs); null: on the clock. */
+  private collector: LogEntry[] | null = null
+  /** Logs made on the clock since the last ClockReport. */
+  private background: LogEntry[] = []
+  /** Capture depth of the events being processed (0: input events and tasks). */
+  private depth = 0
 
   private readonly emit: Emit
-  constructor(emit: Emit) {
+  private readonly serialize: Serialize
+  constructor(emit: Emit, serialize: Serialize = (fn) => fn()) {
     this.emit = emit
+    this.serialize = serialize
+  }
+
+  get realtime(): boolean {
+    return this.clock.mode === 'realtime'
   }
 
   async load(request: LoadRequest): Promise<LoadResult> {
     validateLoadRequest(request)
+    const stubs = validateStubs(request.options.posthogApi)
     await this.unload()
     this.options = request.options
+    this.stubs = stubs
+    this.clock.dispose()
+    this.clock = gateClock(createClock(request.options.realtime ? 'realtime' : 'virtual', request.options.clockStart !== undefined ? { start: request.options.clockStart } : {}), this.serialize)
+    this.book.reset()
+    this.background = []
     this.plugins = request.plugins.map((spec, i) => new PluginInstance(spec, i, request.options))
     const setup: PluginLoadResult[] = []
     for (const plugin of this.plugins) {
       const logs: LogEntry[] = []
-      await plugin.load(logs)
-      if (plugin.state === 'ready') await this.flushCache(plugin, undefined) // eager setupPlugin's writes
+      plugin.now = () => this.clock.now()
+      await plugin.load(logs, { now: () => this.clock.now(), handlers: this.hostHandlers(plugin) })
+      if (plugin.loaded) {
+        const sink: EngineSink = { log: (entry) => this.route(entry) }
+        plugin.engines = new PluginEngines(plugin, { clock: this.clock, sink, call: (method, arg) => this.callForEngine(plugin, method, arg) })
+        // PH-2022: plugins with scheduled tasks or jobs are set up at load.
+        if (plugin.eagerSetup) await this.collecting(logs, () => plugin.engines!.retrier.attempt())
+      }
       this.emitLogs(logs)
       const failure = plugin.loadError ?? null
-      setup.push({
+      const entry: PluginLoadResult = {
         plugin: plugin.id,
         name: plugin.name,
-        error: failure?.text ?? (plugin.state === 'errored' ? 'setupPlugin failed' : null),
+        error: failure?.text ?? null,
         ...(failure ? { errorDetail: failure.detail } : {}),
         logs,
         capabilities: plugin.capabilities(),
-        setup: plugin.state === 'ready' ? 'ready' : plugin.state === 'deferred' ? 'deferred' : 'failed',
-      })
+        setup: plugin.state === 'ready' ? 'ready' : plugin.state === 'deferred' || plugin.state === 'retrying' ? 'deferred' : 'failed',
+      }
       if (plugin.state === 'errored') {
         const last = logs.filter((l) => l.source === 'PLUGIN').pop()
-        setup[setup.length - 1].error = last ? last.message.split('\n')[0] : 'setupPlugin failed'
+        entry.error = last ? last.message.split('\n')[0] : 'setupPlugin failed'
       }
+      setup.push(entry)
     }
     return { setup }
+  }
+
+  /** The host operations a plugin's meta needs beyond the stores: jobs and posthog.api. */
+  private hostHandlers(plugin: PluginInstance): Record<string, (args: unknown[]) => Promise<unknown>> {
+    return {
+      jobs: async (args) => {
+        const [name, json, when, failure] = args as [string, string | null, JobWhen, string | null]
+        if (!plugin.engines) throw new Error('The plugin has no job queue (it did not load)')
+        return plugin.engines.enqueue(String(name), json, when, failure)
+      },
+      posthogApi: async (args) => {
+        const request = args[0] as ApiRequest
+        const answer = answerApi(this.stubs, request)
+        this.book.apiCalls.push({ time: iso(this.clock.now()), plugin: plugin.id, ...request, status: answer.status, stubbed: answer.stubbed })
+        if (!answer.stubbed) this.route(plugin.log('warn', 'SYSTEM', JSON.parse(answer.body).detail))
+        return { status: answer.status, statusText: answer.statusText, headers: answer.headers, body: answer.body }
+      },
+    }
   }
 
   async processEvents(events: PluginEvent[]): Promise<WireEventResult[]> {
     if (!Array.isArray(events)) throw new Error('processEvents expects an array of events')
     if (!this.options) throw new Error('No plugins are loaded: call load first')
+    const results = await this.process(events, 0)
+    for (const r of results) {
+      this.emitLogs(r.logs)
+      for (const s of r.stages) for (const op of s.ops) this.emit('stateOp', { ...op, plugin: s.plugin })
+    }
+    if (this.options.feedCaptured) await this.feedCaptured()
+    return results.map(toWire)
+  }
+
+  private async process(events: PluginEvent[], depth: number): Promise<Working[]> {
+    this.depth = depth
     const results: Working[] = events.map((input) => ({ input, output: input, error: null, logs: [], droppedBy: null, stages: [] }))
     // Revive isolates a memory limit killed, then PostHog's lazy setup (getVmMethod on first use).
     const early: LogEntry[] = []
     for (const plugin of this.plugins) plugin.revive(early)
     const setupStages: StageResult[] = []
     for (const plugin of this.plugins) {
-      if (plugin.state !== 'deferred') continue
+      if (plugin.state !== 'deferred' && plugin.state !== 'retrying') continue
       if (!['processEvent', 'onEvent', 'onSnapshot'].some((m) => plugin.has(m))) continue
       const logs: LogEntry[] = []
-      const outcome = await plugin.setup(logs)
-      setupStages.push(stage(plugin.id, 'setupPlugin', outcome.error?.text ?? null, logs, outcome.durationMs, outcome.result, outcome.error?.detail))
+      const retrier = plugin.engines!.retrier
+      const before = retrier.attempts().length
+      const started = performance.now()
+      await this.collecting(logs, () => retrier.setupPluginIfNeeded())
+      const last = retrier.attempts().slice(before).pop()
+      setupStages.push(stage(plugin.id, 'setupPlugin', last && last.outcome !== 'ok' ? (last.error ?? 'setupPlugin failed') : null, logs, performance.now() - started, null))
     }
     if (results.length > 0) {
       results[0].logs.push(...early)
@@ -97,29 +194,11 @@ export class Pipeline {
     } else {
       this.emitLogs(early)
       for (const s of setupStages) this.emitLogs(s.logs)
-      for (const plugin of this.plugins) await this.flushCache(plugin, undefined) // setupPlugin's writes
     }
-
     for (let start = 0; start < events.length; start += BATCH_SIZE) {
       await this.runBatch(results.slice(start, start + BATCH_SIZE))
     }
-    // End of the call: export buffers flushed (no clock yet), cache writes reach the store.
-    const last = results[results.length - 1]
-    for (const plugin of this.plugins) {
-      if (plugin.state !== 'ready' || !plugin.sandbox || plugin.sandbox.dead) continue
-      if (plugin.has('exportEvents')) {
-        const [r] = await plugin.run('flushExports', [null])
-        if (r && (r.logs.length || r.error || r.jobs.length) && last) this.attach(last, plugin, 'exportEvents', r)
-        else if (r?.error) this.emitLogs([plugin.log('error', 'PLUGIN', plugin.describe(r.error).logMessage)])
-        // exportEvents may have written to the cache; every batch flushed its own writes already.
-        await this.flushCache(plugin, last)
-      }
-    }
-    for (const r of results) {
-      this.emitLogs(r.logs)
-      for (const s of r.stages) for (const op of s.ops) this.emit('stateOp', { ...op, plugin: s.plugin })
-    }
-    return results.map(toWire)
+    return results
   }
 
   private async runBatch(batch: Working[]): Promise<void> {
@@ -130,11 +209,11 @@ export class Pipeline {
     const deferred: string[][] = batch.map(() => [])
     const alive = (i: number) => batch[i].output !== null
     for (const plugin of this.plugins) {
-      if (plugin.state !== 'ready') continue // failed or errored: PostHog treats its methods as absent
+      if (!plugin.usable) continue // failed or errored: PostHog treats its methods as absent
       if (plugin.has('processEvent')) {
         const idx = batch.map((_, i) => i).filter((i) => alive(i) && batch[i].output!.event !== '$snapshot')
         if (idx.length > 0) {
-          const items = await this.runOrFail(plugin, 'processEvent', idx.map((i) => batch[i].output))
+          const items = await this.runItems(plugin, 'processEvent', idx.map((i) => batch[i].output))
           idx.forEach((i, k) => {
             const r = items[k]
             const result = batch[i]
@@ -184,7 +263,7 @@ export class Pipeline {
     })
     // onEvent / onSnapshot on the processed event, every plugin that has it.
     for (const plugin of this.plugins) {
-      if (plugin.state !== 'ready') continue
+      if (!plugin.usable) continue
       for (const method of ['onEvent', 'onSnapshot'] as const) {
         if (!plugin.has(method)) continue
         const idx = batch.map((_, i) => i).filter((i) => alive(i) && (batch[i].output!.event === '$snapshot') === (method === 'onSnapshot'))
@@ -194,38 +273,76 @@ export class Pipeline {
     for (const plugin of this.plugins) await this.flushCache(plugin, batch[batch.length - 1])
   }
 
-  /** PH-2022 runRetriableFunction: RetryError retried up to 5 attempts (delays logged, run at once). */
+  /**
+   * PH-2022 runRetriableFunction per event: a RetryError is retried on the clock (5 s, 10 s, 20 s,
+   * 40 s). For an exporter, each attempt first adds the event to the export buffer (PostHog's onEvent
+   * wrapper), so a flush by size happens right here. Without a buffer, the first attempts of a batch
+   * cross into the isolate together.
+   */
   private async runOnEvent(plugin: PluginInstance, method: 'onEvent' | 'onSnapshot', targets: Working[]): Promise<void> {
+    const engines = plugin.engines!
     const processed = targets.map((r) => toProcessedEvent(r.annotations ? annotate(r.output!, r.annotations) : r.output!))
-    let pending = targets.map((_, k) => k)
-    for (let attempt = 1; attempt <= ON_EVENT_MAX_ATTEMPTS && pending.length > 0; attempt++) {
-      const items = await this.runOrFail(plugin, method, pending.map((k) => processed[k]))
-      const retry: number[] = []
-      pending.forEach((k, j) => {
-        const r = items[j]
-        const result = targets[k]
-        if (!r.error) return this.attach(result, plugin, method, r)
-        const described = plugin.describe(r.error, { attempt, maxAttempts: ON_EVENT_MAX_ATTEMPTS })
-        this.attach(result, plugin, method, r, described.text, described.detail)
-        if (described.isRetry && attempt < ON_EVENT_MAX_ATTEMPTS && !plugin.sandbox?.dead) {
-          const delay = ON_EVENT_RETRY_BASE_MS * 2 ** (attempt - 1)
-          result.logs.push(plugin.log('warn', 'SYSTEM', `${method} failed with ${described.text}. Retrying in ${delay / 1000} s (PostHog's back-off; Plugin Studio retries at once).`))
-          retry.push(k)
-        } else {
-          result.logs.push(plugin.log('error', 'PLUGIN', described.logMessage))
-          result.error ??= described.text
-        }
-      })
-      pending = retry
+    const buffer = method === 'onEvent' ? engines.buffer : null
+    const own = method === 'onSnapshot' || plugin.caps.ownOnEvent
+    const first = !buffer && own ? await this.runItems(plugin, method, processed) : null
+    for (const [k, result] of targets.entries()) {
+      let firstError: string | null = null
+      const run = await this.collecting(result.logs, () =>
+        runRetriableFunction({
+          clock: this.clock,
+          plugin: engines.ref,
+          sink: { log: (entry) => this.route(entry) },
+          tag: method,
+          event: processed[k],
+          tryFn: async (attempt) => {
+            if (buffer) await buffer.add(processed[k])
+            if (!own) return
+            const r = attempt === 1 && first ? first[k] : (await this.runItems(plugin, method, [processed[k]]))[0]
+            const described = r.error ? plugin.describe(r.error, { attempt, maxAttempts: ON_EVENT_MAX_ATTEMPTS }) : null
+            if (attempt === 1) {
+              this.attach(result, plugin, method, r, described?.text ?? null, described?.detail)
+              firstError = described?.text ?? null
+            } else for (const l of plugin.consoleLogs(r)) this.route(l)
+            if (r.error) throw plugin.errorValue(r.error)
+          },
+        }),
+      )
+      if (run.firstAttempt === 'failed') result.error ??= firstError ?? 'onEvent failed'
     }
   }
 
-  private async runOrFail(plugin: PluginInstance, method: string, items: unknown[]): Promise<ItemResult[]> {
+  /** Runs a plugin method over items; the host's part of each result (captures, fetches) added. */
+  private async runItems(plugin: PluginInstance, method: string, items: unknown[]): Promise<RunResult[]> {
     if (!plugin.sandbox || plugin.sandbox.dead) {
       const reason = plugin.sandbox?.dead ?? 'The plugin has no isolate'
       return items.map(() => ({ value: undefined, error: { name: 'Error', message: reason }, logs: [], captures: [], apiCalls: [], jobs: [], ms: 0 }))
     }
-    return plugin.run(method, items)
+    const fetchesBefore = plugin.meta?.fetches.records().length ?? 0
+    const results = (await plugin.run(method, items)) as RunResult[]
+    const records = plugin.meta?.fetches.records() ?? []
+    for (let i = fetchesBefore; i < records.length; i++) {
+      const target = results[plugin.fetchItems[i]] ?? results[results.length - 1]
+      if (target) (target.fetches ??= []).push(fetchOut(plugin.id, records[i]))
+    }
+    for (const r of results) {
+      if (!r.captures.length) continue
+      r.captures = r.captures.map((raw) => {
+        const event = shapeCapture(raw, { teamId: this.options!.teamId, pluginName: plugin.name, pluginId: plugin.spec.pluginId ?? plugin.id, now: this.clock.now() })
+        this.book.captured.push({ time: iso(this.clock.now()), plugin: plugin.id, depth: this.depth + 1, event, fed: 'pending' })
+        return event
+      })
+    }
+    return results
+  }
+
+  /** The engines' way into a plugin: one call, its logs and cache writes handled; rejects with the plugin's error. */
+  private async callForEngine(plugin: PluginInstance, method: string, arg: unknown): Promise<unknown> {
+    const [r] = await this.runItems(plugin, method, [arg])
+    for (const l of plugin.consoleLogs(r)) this.route(l)
+    for (const op of plugin.ops(r)) this.emit('stateOp', { ...op, plugin: plugin.id })
+    await this.flushCache(plugin, undefined)
+    if (r.error) throw plugin.errorValue(r.error)
+    return r.value
   }
 
   private async flushCache(plugin: PluginInstance, target: Working | undefined): Promise<void> {
@@ -234,10 +351,10 @@ export class Pipeline {
     const logs = r ? [...plugin.consoleLogs(r), ...(r.error ? [plugin.log('error', 'SYSTEM', `Writing the cache failed: ${r.error.message}`)] : [])] : []
     if (logs.length === 0) return
     if (target) target.logs.push(...logs)
-    else this.emitLogs(logs)
+    else for (const l of logs) this.route(l)
   }
 
-  private attach(result: Working, plugin: PluginInstance, method: StageResult['method'], r: ItemResult, error: string | null = null, detail?: StageResult['errorDetail'], output?: PluginEvent | null): void {
+  private attach(result: Working, plugin: PluginInstance, method: StageResult['method'], r: RunResult, error: string | null = null, detail?: StageResult['errorDetail'], output?: PluginEvent | null): void {
     const logs = plugin.consoleLogs(r)
     const s = stage(plugin.id, method, error, logs, r.ms, r, detail)
     if (output !== undefined) s.output = output
@@ -245,26 +362,136 @@ export class Pipeline {
     result.logs.push(...logs)
   }
 
+  /** Runs `fn` with the engines' logs going to `logs` (restored after, also when fn throws). */
+  private async collecting<T>(logs: LogEntry[], fn: () => Promise<T>): Promise<T> {
+    const previous = this.collector
+    this.collector = logs
+    try {
+      return await fn()
+    } finally {
+      this.collector = previous
+    }
+  }
+
+  private route(entry: LogEntry): void {
+    if (this.collector) this.collector.push(entry)
+    else {
+      this.background.push(entry)
+      this.emit('log', entry)
+    }
+  }
+
+  // ---- posthog.capture fed back ------------------------------------------------------------------
+
+  /** Feeds pending captured events through the pipeline, generation by generation, with the loop guard. */
+  async feedCaptured(): Promise<CapturedRecord[]> {
+    if (!this.options) throw new Error('No plugins are loaded: call load first')
+    const limit = this.options.captureLoopLimit ?? DEFAULT_CAPTURE_LOOP_LIMIT
+    let fedThisCall = 0
+    for (;;) {
+      const pending = this.book.captured.filter((c) => c.fed === 'pending')
+      if (pending.length === 0) break
+      const depth = Math.min(...pending.map((c) => c.depth))
+      const generation = pending.filter((c) => c.depth === depth)
+      const allowed: CapturedRecord[] = []
+      for (const c of generation) {
+        if (c.depth > limit || fedThisCall >= MAX_FED_PER_CALL) {
+          c.fed = 'stopped'
+          const plugin = this.plugins.find((p) => p.id === c.plugin)
+          c.error = captureLoopMessage(plugin?.name ?? c.plugin, c.event.event, c.depth, limit)
+          this.route(logEntry({ id: c.plugin, name: plugin?.name ?? c.plugin, configId: '' }, 'error', 'SYSTEM', c.error, this.clock.now()))
+        } else {
+          allowed.push(c)
+          fedThisCall++
+        }
+      }
+      if (allowed.length === 0) continue
+      for (const c of allowed) c.fed = 'fed'
+      const results = await this.process(allowed.map((c) => c.event), depth)
+      results.forEach((r, i) => {
+        const output = r.output && r.annotations ? annotate(r.output, r.annotations) : r.output
+        allowed[i].result = { output, error: r.error, droppedBy: r.droppedBy }
+        this.background.push(...r.logs)
+        this.emitLogs(r.logs)
+      })
+    }
+    this.depth = 0
+    return this.book.captured.map((c) => ({ ...c }))
+  }
+
+  // ---- the clock -----------------------------------------------------------------------------------
+
+  async advance(ms: number): Promise<ClockReport> {
+    this.requireLoaded()
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new Error(`advance needs a duration of 0 ms or more, not ${String(ms)}`)
+    return this.report(await this.clock.advance(ms))
+  }
+
+  async runUntilIdle(): Promise<ClockReport> {
+    this.requireLoaded()
+    return this.report(await this.clock.runUntilIdle())
+  }
+
+  async fireScheduled(request: { plugin: string; task: string }): Promise<ClockReport> {
+    this.requireLoaded()
+    const plugin = this.plugins.find((p) => p.id === request?.plugin)
+    if (!plugin) throw new Error(`fireScheduled: no plugin "${request?.plugin}" is loaded (loaded: ${this.plugins.map((p) => p.id).join(', ') || 'none'})`)
+    const scheduler = plugin.engines?.scheduler
+    const task = String(request.task)
+    if (!scheduler || !isScheduledTask(task)) throw new Error(`fireScheduled: the plugin "${plugin.name}" does not export ${task}; it exports ${plugin.caps.scheduledTasks.join(', ') || 'no scheduled tasks'}`)
+    if (plugin.state !== 'ready') throw new Error(`fireScheduled: ${plugin.name} is not set up (${plugin.state}); PostHog runs no scheduled tasks then`)
+    await scheduler.fireNow(task)
+    return this.report({ fired: [], errors: [], truncated: false, now: this.clock.now() })
+  }
+
+  private async report(step: StepResult): Promise<ClockReport> {
+    if (this.options?.feedCaptured) await this.feedCaptured()
+    for (const plugin of this.plugins) await this.flushCache(plugin, undefined)
+    const logs = this.background
+    this.background = []
+    return { now: iso(this.clock.now()), mode: this.clock.mode, fired: step.fired.map((t) => ({ label: t.label, time: iso(t.time) })), truncated: step.truncated, logs }
+  }
+
+  state(): RuntimeTimeState {
+    return timeState(this.plugins, this.clock, (p) => (p.engines?.buffer?.contents() ?? []) as PluginEvent[])
+  }
+
+  records(): RuntimeRecords {
+    return this.book.collect(this.plugins, this.clock)
+  }
+
+  private requireLoaded(): void {
+    if (!this.options) throw new Error('No plugins are loaded: call load first')
+  }
+
   async unload(): Promise<TeardownResult> {
     const teardown: TeardownResult['teardown'] = []
     for (const plugin of this.plugins) {
       const logs: LogEntry[] = []
       let error: string | null = null
+      const engines = plugin.engines
       if (plugin.state === 'ready' && plugin.has('teardownPlugin') && plugin.sandbox && !plugin.sandbox.dead) {
-        const [r] = await plugin.run('teardownPlugin', [null])
-        logs.push(...plugin.consoleLogs(r))
-        if (r.error) {
-          const described = plugin.describe(r.error)
-          error = described.text
-          logs.push(plugin.log('error', 'PLUGIN', described.logMessage))
-          logs.push(plugin.log('error', 'SYSTEM', `Plugin failed to unload (instance ID ${INSTANCE_ID}).`))
-        } else logs.push(plugin.log('info', 'SYSTEM', `Plugin unloaded (instance ID ${INSTANCE_ID}).`))
-        await this.flushCache(plugin, undefined)
+        await this.collecting(logs, async () => {
+          // PostHog's upgraded teardownPlugin: Promise.all([buffer.flush(), oldTeardown()]) — here one after the other (one isolate).
+          await engines?.buffer?.teardown()
+          const [r] = await this.runItems(plugin, 'teardownPlugin', [null])
+          logs.push(...plugin.consoleLogs(r))
+          if (r.error) {
+            const described = plugin.describe(r.error)
+            error = described.text
+            logs.push(plugin.log('error', 'PLUGIN', described.logMessage))
+            logs.push(plugin.log('error', 'SYSTEM', `Plugin failed to unload (instance ID ${INSTANCE_ID}).`))
+          } else logs.push(plugin.log('info', 'SYSTEM', `Plugin unloaded (instance ID ${INSTANCE_ID}).`))
+          await this.flushCache(plugin, undefined)
+        })
       }
-      await plugin.close()
+      await engines?.stop()
       this.emitLogs(logs)
       teardown.push({ plugin: plugin.id, error, logs })
     }
+    if (this.plugins.length > 0) this.book.freeze(this.plugins, this.clock)
+    for (const plugin of this.plugins) await plugin.close()
+    this.clock.dispose()
     this.plugins = []
     this.options = null
     return { teardown }
@@ -281,50 +508,12 @@ export class Pipeline {
   }
 }
 
-function stage(plugin: string, method: StageResult['method'], error: string | null, logs: LogEntry[], durationMs: number, r: ItemResult | null, detail?: StageResult['errorDetail']): StageResult {
-  const s: StageResult = { plugin, method, error, logs, durationMs, ops: ((r as (ItemResult & { ops?: StateOp[] }) | null)?.ops ?? []) }
+function stage(plugin: string, method: StageResult['method'], error: string | null, logs: LogEntry[], durationMs: number, r: RunResult | null, detail?: StageResult['errorDetail']): StageResult {
+  const s: StageResult = { plugin, method, error, logs, durationMs, ops: r?.ops ?? [] }
   if (detail) s.errorDetail = detail
   if (r?.captures.length) s.captures = r.captures
   if (r?.apiCalls.length) s.apiCalls = r.apiCalls
   if (r?.jobs.length) s.jobs = r.jobs
+  if (r?.fetches?.length) s.fetches = r.fetches
   return s
-}
-
-/** PostHog's convertToProcessedPluginEvent after ingestion's normalizeEvent ($set merged into properties). */
-export function toProcessedEvent(event: PluginEvent) {
-  const properties: Record<string, unknown> = { ...(event.properties ?? {}) }
-  if (event.$set) properties.$set = { ...(properties.$set as object | undefined), ...event.$set }
-  if (event.$set_once) properties.$set_once = { ...(properties.$set_once as object | undefined), ...event.$set_once }
-  let elements: unknown[] = []
-  if (Array.isArray(properties.$elements)) {
-    elements = properties.$elements
-    delete properties.$elements
-  }
-  return {
-    distinct_id: String(event.distinct_id),
-    ip: event.ip ?? null,
-    team_id: event.team_id,
-    event: event.event,
-    properties,
-    timestamp: event.timestamp ?? event.now ?? new Date().toISOString(),
-    $set: properties.$set,
-    $set_once: properties.$set_once,
-    uuid: event.uuid,
-    elements,
-  }
-}
-
-function validateLoadRequest(request: LoadRequest): void {
-  if (!request || typeof request !== 'object') throw new Error('load expects {plugins, options}')
-  if (!Array.isArray(request.plugins)) throw new Error('load: "plugins" must be an array of plugin specs')
-  const o = request.options
-  if (!o || typeof o !== 'object') throw new Error('load: "options" is missing')
-  if (!(Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) throw new Error(`load: options.timeoutMs must be a positive number, not ${o.timeoutMs}`)
-  if (!(Number.isFinite(o.memoryMb) && o.memoryMb >= 8)) throw new Error(`load: options.memoryMb must be at least 8, not ${o.memoryMb}`)
-  const ids = new Set<string>()
-  for (const [i, p] of request.plugins.entries()) {
-    if (!p || typeof p.id !== 'string' || typeof p.dir !== 'string') throw new Error(`load: plugin ${i + 1} needs a string "id" and "dir"`)
-    if (ids.has(p.id)) throw new Error(`load: two plugins have the id "${p.id}"`)
-    ids.add(p.id)
-  }
 }

@@ -1,5 +1,6 @@
-// One plugin config in the runtime: its folder, compiled code, isolate, meta host and PostHog's lazy
-// setup state (PH-2022 lazy.ts), plus how its errors become PostHog's log entries.
+// One plugin config in the runtime: its folder, compiled code, isolate, meta host and its engines on
+// the clock (setup retrier, jobs, export buffer, scheduler: plugin-engines.ts), plus how its errors
+// become PostHog's log entries.
 import { randomUUID } from 'node:crypto'
 import type { LogEntry, LogLevel } from '../common/plugin/event.ts'
 import type { SerializedError } from '../common/rpc/messages.ts'
@@ -7,22 +8,23 @@ import type { Capabilities as ProtocolCapabilities, PluginSpec, RuntimeOptions, 
 import { compilePlugin } from './compile.ts'
 import type { CompiledPlugin } from './compile.ts'
 import { createMetaHost } from './meta/index.ts'
-import type { MetaHost } from './meta/index.ts'
+import type { MetaHost, MetaHostOptions } from './meta/index.ts'
 import { attachmentsFromSpecs } from './meta/attachments.ts'
 import { effectiveConfig, readPluginFolder } from './plugin-folder.ts'
 import type { PluginFolder } from './plugin-folder.ts'
 import { PluginIsolate } from './sandbox/plugin-isolate.ts'
 import type { Capabilities, ItemResult, SandboxError } from './sandbox/plugin-isolate.ts'
 import { StackMapper } from './stack-map.ts'
+import type { PluginEngines } from './plugin-engines.ts'
 
 /** One id per runtime process, as PostHog's hub.instanceId in its system log lines. */
 export const INSTANCE_ID = randomUUID()
 
-/** PH-2022 lazy.ts: VM_INIT_MAX_RETRIES, INITIALIZATION_RETRY_BASE_MS, ×2. */
-export const SETUP_MAX_ATTEMPTS = 5
-export const SETUP_RETRY_BASE_MS = 5000
-
-export type SetupState = 'deferred' | 'ready' | 'errored' | 'failed'
+/**
+ * 'failed': load/compile failed (no isolate); otherwise PH-2022's setup state: 'deferred' (not tried),
+ * 'retrying' (a RetryError; PostHog uses the methods meanwhile), 'ready', 'errored' (disabled).
+ */
+export type SetupState = 'deferred' | 'retrying' | 'ready' | 'errored' | 'failed'
 
 export interface DescribedError {
   /** One line, as `String(error)` would print it (a thrown string as it is). */
@@ -37,9 +39,14 @@ export class PluginInstance {
   readonly id: string
   readonly configId: number
   name: string
-  state: SetupState = 'failed'
+  loaded = false
+  engines: PluginEngines | null = null
+  /** The runtime clock (set by the pipeline); log times read it. */
+  now: () => number = () => Date.now()
+  /** For each fetch record of the current run, the index of the item that made it. */
+  readonly fetchItems: number[] = []
   loadError: DescribedError | null = null
-  caps: Capabilities = { methods: [], jobs: [], scheduledTasks: [], hasProcessEventBatch: false }
+  caps: Capabilities = { methods: [], jobs: [], scheduledTasks: [], hasProcessEventBatch: false, ownOnEvent: false }
   sandbox: PluginIsolate | null = null
   meta: MetaHost | null = null
   private folder: PluginFolder | null = null
@@ -62,17 +69,33 @@ export class PluginInstance {
     this.scriptName = `plugin-${position + 1}.js`
   }
 
+  get state(): SetupState {
+    if (!this.loaded) return 'failed'
+    const s = this.engines?.retrier.state() ?? 'not-started'
+    return s === 'not-started' ? 'deferred' : s
+  }
+
+  /** PostHog's getVmMethod: methods are used once setup is ready, and while a RetryError retry is pending. */
+  get usable(): boolean {
+    return this.state === 'ready' || this.state === 'retrying'
+  }
+
+  /** The config with plugin.json defaults applied (strings). */
+  get effectiveConfig(): Record<string, string> {
+    return this.config
+  }
+
   /** PostHog's `${plugin.name} (${pluginConfig.id})`, as in $plugins_succeeded. */
   get identifier(): string {
     return `${this.name} (${this.configId})`
   }
 
   log(level: LogLevel, source: LogEntry['source'], message: string): LogEntry {
-    return { level, source, message, plugin: this.id, time: Date.now() }
+    return { level, source, message, plugin: this.id, time: this.now() }
   }
 
   /** Reads, compiles and instantiates; throws nothing: a failure leaves state 'failed' and loadError. */
-  async load(logs: LogEntry[]): Promise<void> {
+  async load(logs: LogEntry[], hooks: Pick<MetaHostOptions, 'now' | 'handlers'>): Promise<void> {
     try {
       this.folder = await readPluginFolder(this.spec.dir)
       this.name = this.folder.json.name || this.spec.id
@@ -88,19 +111,23 @@ export class PluginInstance {
         storageDir: this.options.storageDir,
         cacheGetMissing: this.options.cacheGetMissing,
         fetchPolicy: this.options.fetchPolicy,
+        ...hooks,
       })
       this.instantiate()
-      const eager = this.caps.scheduledTasks.length > 0 || this.caps.jobs.length > 0
-      this.state = 'deferred'
+      this.loaded = true
       logs.push(this.log('info', 'SYSTEM', `Plugin loaded (instance ID ${INSTANCE_ID}).`))
-      if (eager) await this.setup(logs)
     } catch (error) {
-      this.state = 'failed'
+      this.loaded = false
       this.loadError = this.describeHostError(error)
       logs.push(this.log('error', 'PLUGIN', this.loadError.logMessage))
       this.sandbox?.dispose()
       this.sandbox = null
     }
+  }
+
+  /** PH-2022: plugins with scheduled tasks or jobs (exportEvents' retry job included) set up at load. */
+  get eagerSetup(): boolean {
+    return this.caps.scheduledTasks.length > 0 || this.caps.jobs.length > 0
   }
 
   /** A new isolate with the compiled plugin run and discovered (also after a memory-limit kill). */
@@ -129,7 +156,14 @@ export class PluginInstance {
   /** Runs a sandbox task; a dead isolate (memory limit) fails the items and is replaced next time. */
   async run(method: string, items: unknown[]): Promise<ItemResult[]> {
     if (!this.sandbox || this.sandbox.dead) throw new Error(`${this.id}: no live isolate`)
-    return this.sandbox.run(method, items, (kind, args) => this.meta!.handle(kind, args), {
+    const handler = async (kind: string, args: unknown[], item: number) => {
+      if (kind !== 'fetch') return this.meta!.handle(kind, args)
+      // One record per fetch (performFetch records every outcome): filed under the item that asked.
+      this.fetchItems.push(item)
+      return this.meta!.handle(kind, args)
+    }
+    this.fetchItems.length = this.meta?.fetches.records().length ?? 0
+    return this.sandbox.run(method, items, handler, {
       timeoutMs: this.options.timeoutMs,
       pluginName: this.name,
       configId: this.configId,
@@ -142,51 +176,24 @@ export class PluginInstance {
     const reason = this.sandbox.dead
     try {
       this.instantiate()
-      this.state = 'deferred'
+      this.engines?.newRetrier()
       logs.push(this.log('warn', 'SYSTEM', `The plugin's isolate was disposed (${reason}). Plugin Studio started a new one; setupPlugin runs again.`))
     } catch (error) {
-      this.state = 'failed'
+      this.loaded = false
       this.loadError = this.describeHostError(error)
       logs.push(this.log('error', 'PLUGIN', this.loadError.logMessage))
     }
   }
 
-  /**
-   * PH-2022 _setupPlugin: success → ready; RetryError → up to 5 attempts (PostHog waits 5 s, 10 s,
-   * 20 s, 40 s; there is no clock yet, so the retries run at once and the logs name those delays);
-   * anything else → errored ("Disabled the app!") and the plugin's methods count as absent.
-   */
-  async setup(logs: LogEntry[]): Promise<{ error: DescribedError | null; durationMs: number; result: ItemResult | null }> {
-    const started = performance.now()
-    let last: ItemResult | null = null
-    for (let attempt = 1; attempt <= SETUP_MAX_ATTEMPTS; attempt++) {
-      let error: DescribedError | null = null
-      if (this.has('setupPlugin')) {
-        const [result] = await this.run('setupPlugin', [null])
-        last = result
-        logs.push(...this.consoleLogs(result))
-        if (result.error) error = this.describe(result.error, { attempt, maxAttempts: SETUP_MAX_ATTEMPTS })
-      }
-      if (!error) {
-        this.state = 'ready'
-        logs.push(this.log('info', 'SYSTEM', `setupPlugin succeeded (instance ID ${INSTANCE_ID}).`))
-        return { error: null, durationMs: performance.now() - started, result: last }
-      }
-      if (error.isRetry && attempt < SETUP_MAX_ATTEMPTS && !this.sandbox?.dead) {
-        const nextRetryMs = SETUP_RETRY_BASE_MS * 2 ** (attempt - 1)
-        logs.push(this.log('error', 'SYSTEM', `setupPlugin failed with ${error.text} (instance ID ${INSTANCE_ID}). Retrying in ${nextRetryMs / 1000} s...`))
-        continue
-      }
-      this.state = 'errored'
-      logs.push(this.log('error', 'PLUGIN', error.logMessage))
-      logs.push(this.log('error', 'SYSTEM', `setupPlugin failed with ${error.text} (instance ID ${INSTANCE_ID}). Disabled the app!`))
-      return { error, durationMs: performance.now() - started, result: last }
-    }
-    throw new Error('unreachable')
+  /** An isolate error as the engines see it: a thrown string stays a string; else {name, message, stack (mapped), isRetry}. */
+  errorValue(error: SandboxError): unknown {
+    const d = this.describe(error)
+    if (error.isString) return error.message
+    return { name: d.detail.name, message: d.detail.message, stack: d.detail.stack, isRetry: d.isRetry }
   }
 
   consoleLogs(result: ItemResult): LogEntry[] {
-    return result.logs.map((l) => ({ level: l.level as LogLevel, source: 'CONSOLE' as const, message: l.message, plugin: this.id, time: l.time }))
+    return result.logs.map((l) => ({ level: l.level as LogLevel, source: 'CONSOLE' as const, message: l.message, plugin: this.id, time: this.now() }))
   }
 
   ops(result: ItemResult): StateOp[] {
@@ -216,6 +223,7 @@ export class PluginInstance {
   }
 
   async close(): Promise<void> {
+    this.loaded = false
     this.sandbox?.dispose()
     this.sandbox = null
     await this.meta?.close()

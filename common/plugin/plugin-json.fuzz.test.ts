@@ -16,7 +16,7 @@ const FILE = 'fuzz/plugin.json'
 const BIG_DOCUMENT_MS = 6_000
 
 /** Counts for the issue note: how many generated documents went through. */
-export const fuzzCases = { documents: 0 }
+const fuzzCases = { documents: 0 }
 
 function assertProblems(problems: PluginJsonProblem[], text: string): void {
   assert.ok(Array.isArray(problems), 'problems must be a list')

@@ -3,7 +3,7 @@
 import type { SerializedError } from '../rpc/messages.ts'
 import type { LogEntry, PluginEvent } from '../plugin/event.ts'
 
-export const RUNTIME_METHODS = ['load', 'processEvents', 'unload', 'status'] as const
+export const RUNTIME_METHODS = ['load', 'processEvents', 'unload', 'status', 'advance', 'runUntilIdle', 'fireScheduled', 'state', 'records', 'feedCaptured'] as const
 
 /** An attachment as the backend hands it over: contents travel as base64, become a Buffer in the isolate. */
 export interface AttachmentSpec {
@@ -41,6 +41,24 @@ export interface RuntimeOptions {
   cacheGetMissing?: 'default' | 'null'
   /** Which fetches plugins may make (runtime/meta/fetch-policy.ts); any public http(s) host when absent. */
   fetchPolicy?: { mode: 'allow' | 'fixtures' | 'deny'; allowHosts: string[]; allowSchemes?: string[] }
+  /** The runtime clock follows the wall clock (real timers); otherwise it is virtual and moves only on advance/runUntilIdle. */
+  realtime?: boolean
+  /** Virtual clock start, ms since the epoch (default 2022-08-12T00:00:00Z). */
+  clockStart?: number
+  /** Feed posthog.capture events back through the pipeline, as PostHog does (default false: only collected). */
+  feedCaptured?: boolean
+  /** How many generations of captured-from-captured events are fed back before the loop guard stops (default 10). */
+  captureLoopLimit?: number
+  /** Answers for posthog.api calls; an unmatched call gets a 404 naming the path and this setting. */
+  posthogApi?: PosthogApiStub[]
+}
+
+/** One canned posthog.api answer. `path` matches with or without surrounding slashes; `method` '*' matches any. */
+export interface PosthogApiStub {
+  method: string
+  path: string
+  status: number
+  body: unknown
 }
 
 export interface Capabilities {
@@ -93,12 +111,14 @@ export interface StageResult {
   logs: LogEntry[]
   durationMs: number
   ops: StateOp[]
-  /** posthog.capture calls (recorded, not sent). */
+  /** posthog.capture calls, shaped as PostHog sends them. */
   captures?: unknown[]
-  /** posthog.api calls (recorded, not sent). */
+  /** posthog.api calls (answered by the stub). */
   apiCalls?: unknown[]
-  /** meta.jobs enqueues (recorded; a later virtual clock runs them). */
+  /** meta.jobs enqueues (the job queue runs them on the clock). */
   jobs?: unknown[]
+  /** fetch requests made during this stage. */
+  fetches?: FetchRecordOut[]
 }
 
 export interface EventResult {
@@ -156,6 +176,130 @@ export interface RuntimeStatus {
   isolateHeapBytes: Record<string, number>
 }
 
+// ---- time and side effects (runtime/clock.ts and the engines) -----------------------------------------
+// Every record carries `time`: the runtime clock's ISO time it happened at.
+
+export interface CapturedRecord {
+  time: string
+  plugin: string
+  /** 1 for a capture from an input event or a task; n+1 for one captured while a depth-n capture was processed. */
+  depth: number
+  /** PostHog's captured data: {distinct_id, event, timestamp, properties: {$lib, $lib_version, distinct_id, …}, team_id, uuid}. */
+  event: PluginEvent
+  /** 'pending': not fed back (yet); 'fed': went through the pipeline; 'stopped': the loop guard refused it. */
+  fed: 'pending' | 'fed' | 'stopped'
+  result?: { output: PluginEvent | null; error: string | null; droppedBy: string | null }
+  error?: string
+}
+
+export interface ApiCallRecord {
+  time: string
+  plugin: string
+  method: string
+  path: string
+  host: string
+  data: unknown
+  status: number
+  /** false when no stub matched (the call got the 404 that names the setting). */
+  stubbed: boolean
+}
+
+export interface FetchRecordOut {
+  time: string
+  plugin: string
+  url: string
+  method: string
+  status: number | null
+  durationMs: number
+  source: 'network' | 'fixture' | 'refused'
+  requestHeaders: [string, string][]
+  responseBodyPreview: string | null
+  error?: string
+}
+
+export interface JobRecordOut {
+  /** When it was enqueued. */
+  time: string
+  plugin: string
+  id: number
+  name: string
+  payload: unknown
+  runAt: string
+  status: 'queued' | 'running' | 'ok' | 'error' | 'cancelled'
+  startedAt?: string
+  endedAt?: string
+  error?: string
+}
+
+export interface ScheduledRecordOut {
+  /** When it started. */
+  time: string
+  plugin: string
+  task: string
+  due: string
+  trigger: 'schedule' | 'manual'
+  status: 'running' | 'ok' | 'error' | 'skipped'
+  endedAt?: string
+  error?: string
+}
+
+export interface ExportRecordOut {
+  time: string
+  plugin: string
+  batchId: number
+  size: number
+  attempt: number
+  outcome: 'delivered' | 'retry' | 'dropped' | 'error'
+  nextRetryAt?: string
+  error?: string
+}
+
+export interface ExportMetricsOut {
+  delivered: number
+  retried: number
+  failed: number
+}
+
+export interface RuntimeRecords {
+  now: string
+  captured: CapturedRecord[]
+  exported: ExportRecordOut[]
+  exportMetrics: Record<string, ExportMetricsOut>
+  fetches: FetchRecordOut[]
+  jobs: JobRecordOut[]
+  scheduled: ScheduledRecordOut[]
+  apiCalls: ApiCallRecord[]
+}
+
+/** What an advance / runUntilIdle / fireScheduled did. */
+export interface ClockReport {
+  now: string
+  mode: 'virtual' | 'realtime'
+  fired: { label: string; time: string }[]
+  /** True when a bound stopped the run with work still due. */
+  truncated: boolean
+  /** Everything the plugins and the engines logged meanwhile. */
+  logs: LogEntry[]
+}
+
+export interface PluginTimeState {
+  plugin: string
+  setup: 'deferred' | 'retrying' | 'ready' | 'errored' | 'failed'
+  nextSetupRetryAt: string | null
+  scheduled: { task: string; at: string; cron: string }[]
+  runningTasks: string[]
+  queuedJobs: JobRecordOut[]
+  exportBuffer: { events: number; bytes: number; flushAt: string | null; limits: { bytes: number; seconds: number }; contents: PluginEvent[] } | null
+  exportMetrics: ExportMetricsOut | null
+}
+
+export interface RuntimeTimeState {
+  now: string
+  mode: 'virtual' | 'realtime'
+  timers: { label: string; time: string; background: boolean }[]
+  plugins: PluginTimeState[]
+}
+
 export type RuntimeMethods = {
   /** Replaces whatever was loaded: tears the old pipeline down, loads and sets up the new one. */
   load(request: LoadRequest): Promise<LoadResult>
@@ -164,6 +308,18 @@ export type RuntimeMethods = {
   /** Runs teardownPlugin everywhere and disposes the isolates. */
   unload(): Promise<TeardownResult>
   status(): Promise<RuntimeStatus>
+  /** Moves the clock forward by `ms` (virtual), or waits that long (realtime), running what falls due. */
+  advance(ms: number): Promise<ClockReport>
+  /** Runs jobs, retries and flushes until only the recurring schedule is left (bounded). */
+  runUntilIdle(): Promise<ClockReport>
+  /** Runs a plugin's scheduled task now (the studio's "run now"), with PostHog's debounce. */
+  fireScheduled(request: { plugin: string; task: string }): Promise<ClockReport>
+  /** Next scheduled runs, queued jobs, export buffers and metrics, per plugin. */
+  state(): Promise<RuntimeTimeState>
+  /** Everything recorded since load (kept after unload until the next load). */
+  records(): Promise<RuntimeRecords>
+  /** Feeds the captured events not fed yet through the pipeline (with the loop guard). */
+  feedCaptured(): Promise<CapturedRecord[]>
 }
 
 /** Pushed while work happens, so the studio can show it live. */

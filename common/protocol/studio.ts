@@ -32,6 +32,11 @@ export const STUDIO_METHODS = [
   'createPlugin',
   'listEventFiles',
   'readEventFile',
+  'importEventFile',
+  'createEventFile',
+  'duplicateEventFile',
+  'editEventFile',
+  'resetPipeline',
   'loadPlugins',
   'runEvents',
   'unloadPlugins',
@@ -146,8 +151,58 @@ export interface EventFileInfo {
 
 export interface EventFile {
   info: EventFileInfo
-  /** A JSON array, one JSON event or JSON Lines, parsed. */
+  /** A JSON array, one JSON event or JSON Lines, parsed: every event, or the page asked for. */
   events: PluginEvent[]
+  /** How many events the whole file holds (bad lines not counted). */
+  total: number
+  /** Index of `events[0]` in the file. */
+  offset: number
+  /** Lines that are not events (named, left out of `total`); empty for a clean file. */
+  problems: EventLineProblem[]
+}
+
+/** One line (or CSV row) of an event file that is not an event; `line` is 1-based. */
+export interface EventLineProblem {
+  line: number
+  message: string
+}
+
+/** A page of an event file: `limit` events from `offset` (100,000-event files are read page by page). */
+export interface EventPage {
+  offset?: number
+  limit?: number
+}
+
+export interface ImportEventsRequest {
+  /** The picked file's name; the imported file is `events/<name without extension>.jsonl` (made unique). */
+  fileName: string
+  /** Its text: a JSON array, one JSON event, JSON Lines, or PostHog's CSV export of events. */
+  text: string
+}
+
+export interface ImportEventsResult {
+  file: EventFileInfo
+  /** Events written to the new file. */
+  imported: number
+  /** Lines or rows that were not events, by line in the imported text; they were left out. */
+  problems: EventLineProblem[]
+  format: 'json-array' | 'json-object' | 'json-lines' | 'csv'
+  /** CSV columns that map to nothing in an event. */
+  ignoredColumns: string[]
+}
+
+/** One change to a workspace event file, by the event's index (bad lines keep their place). */
+export type EventFileEdit =
+  | { kind: 'replace'; index: number; event: PluginEvent }
+  | { kind: 'insert'; index: number; event: PluginEvent }
+  | { kind: 'delete'; index: number }
+
+/** What Reset did besides reloading the plugins. */
+export interface ResetOutcome extends LoadOutcome {
+  /** What was cleared: e.g. `storage`, `cache`, `globals`. */
+  cleared: string[]
+  /** What could not be cleared, and why (e.g. a real Redis the studio does not own). */
+  notCleared: string[]
 }
 
 // ── Run ──────────────────────────────────────────────────────────────────────────────────────────
@@ -304,10 +359,31 @@ export type StudioCoreMethods = {
   createPlugin(request: CreatePluginRequest): Promise<PluginSummary>
   /** Sample event files shipped with the studio, then the workspace's `events/*.json|*.jsonl`. */
   listEventFiles(): Promise<EventFileInfo[]>
-  readEventFile(id: string): Promise<EventFile>
+  /** Without a page, every event; with one, that page (and the whole file's `total`). */
+  readEventFile(id: string, page?: EventPage): Promise<EventFile>
+  /** Writes an imported file into the workspace's `events/` as JSON Lines; bad lines/rows are named and left out. */
+  importEventFile(request: ImportEventsRequest): Promise<ImportEventsResult>
+  /** A new workspace event file `events/<name>` (`.jsonl` added when it has no extension) holding `events`. */
+  createEventFile(name: string, events: PluginEvent[]): Promise<EventFileInfo>
+  /** Copies an event file (a read-only sample, typically) into the workspace's `events/` under a free name. */
+  duplicateEventFile(id: string): Promise<EventFileInfo>
+  /** Changes one event of a workspace event file (samples are read-only); returns the file's new total. */
+  editEventFile(id: string, edit: EventFileEdit): Promise<{ total: number }>
+  /**
+   * Reset for the Debugger: tears the pipeline down, clears what plugins kept (meta.storage, the
+   * embedded cache — by starting a fresh runtime process — and their globals) and loads it again
+   * (setupPlugin runs again).
+   */
+  resetPipeline(request: LoadPluginsRequest): Promise<ResetOutcome>
   /** Loads (replacing whatever was loaded) and sets up the pipeline; returns the setup results. */
   loadPlugins(request: LoadPluginsRequest): Promise<LoadOutcome>
-  /** Runs events through the pipeline, (re)loading it first when needed (see RunOutcome.reloaded). */
+  /**
+   * Runs events through the pipeline, (re)loading it first when needed (see RunOutcome.reloaded).
+   * Refused before anything loads, with an error named `MISSING_CONFIG_ERROR` whose message names
+   * the plugin and fields (`Missing required config field of <plugin>: "API key" (apiKey). …`), when a
+   * plugin lacks a required config value (loadPlugins likewise). setupPlugin errors are results, not
+   * refusals: `setup[i].error` for plugin `setup[i].plugin` — the Configuration pane shows its own.
+   */
   runEvents(request: RunEventsRequest): Promise<RunOutcome>
   /** Runs teardownPlugin and disposes the pipeline. */
   unloadPlugins(): Promise<TeardownResult>
@@ -318,7 +394,9 @@ export type StudioCoreMethods = {
   getConfig(plugin: string): Promise<PluginConfigState>
   /**
    * Stores the changes and marks the plugin's loaded pipeline stale, so the next runEvents reloads it
-   * (setupPlugin runs again with the new values). Nothing is stored when any part is refused.
+   * (setupPlugin runs again with the new values). The whole patch is checked first: a refused value,
+   * or no place for a secret (`NO_SECRET_STORE_ERROR`), stores nothing. Returns quickly (file and
+   * keychain writes only); the pane reruns its event after it resolves.
    * setupPlugin's errors are not part of the config state: they come back in runEvents' (and
    * loadPlugins') `setup` results, one entry per plugin — the pane shows the entry of its plugin.
    */

@@ -45,6 +45,7 @@ function fakeElectron() {
     beforeRequest: undefined as undefined | ((details: { url: string }, callback: (response: { cancel?: boolean }) => void) => void),
     sandboxed: false,
     appEvents: new Map<string, (...args: never[]) => void>(),
+    opened: [] as string[],
   }
   class BrowserWindow extends EventEmitter {
     webContents: FakeContents
@@ -85,6 +86,7 @@ function fakeElectron() {
       },
     },
     dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showErrorBox() {} },
+    shell: { openExternal: async (url: string) => void calls.opened.push(url) },
   }
   return { electron: electron as unknown as DesktopElectron, calls }
 }
@@ -204,6 +206,18 @@ test('every IPC call is checked before it reaches the studio; trusted calls get 
   assert.ok('error' in badParams)
   const traversal = (await handle(event(id, 'app://studio/electron.html'), 'readFile', ['../../etc/passwd'])) as StudioInvokeResult
   assert.ok('error' in traversal && traversal.error.name === 'PathError')
+})
+
+test('links open in the system browser through shell.openExternal, and only http(s) ones', async (t) => {
+  const { calls } = await tempApp(t)
+  const handle = calls.handlers.get(STUDIO_INVOKE_CHANNEL)!
+  const from = event(calls.windows[0].contents.id, 'app://studio/electron.html')
+  assert.deepEqual(await handle(from, 'openExternal', ['https://posthog.com/docs/apps']), { result: { openedBy: 'shell', url: 'https://posthog.com/docs/apps' } })
+  for (const bad of ['file:///etc/passwd', 'javascript:alert(1)', 'app://studio/electron.html']) {
+    const refused = (await handle(from, 'openExternal', [bad])) as StudioInvokeResult
+    assert.ok('error' in refused, bad)
+  }
+  assert.deepEqual(calls.opened, ['https://posthog.com/docs/apps'])
 })
 
 test('the menu has the usual entries, and Save/Run/Step reach the renderer as commands', async (t) => {

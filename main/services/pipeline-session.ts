@@ -93,6 +93,25 @@ export class PipelineSession {
     })
   }
 
+  /**
+   * Reset: tears the pipeline down, stops the runtime process (its embedded cache and every
+   * isolate's globals go with it), lets `clear` wipe what persists outside it (meta.storage), then
+   * loads the plugins again in a fresh process, so setupPlugin runs again.
+   */
+  reset(plugins: string[], clear: () => Promise<void>): Promise<LoadOutcome> {
+    return this.exclusive(async () => {
+      const ids = checkPlugins(plugins)
+      const runner = this.runner
+      if (runner && this.loaded) await runner.unload().catch(() => undefined)
+      this.loaded = null
+      this.runner = null
+      await runner?.close()
+      await clear()
+      const setup = await this.loadNow(ids)
+      return { plugins: [...ids], setup }
+    })
+  }
+
   async close(): Promise<void> {
     this.closed = true
     const runner = this.runner ?? (await this.starting?.catch(() => null)) ?? null

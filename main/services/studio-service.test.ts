@@ -35,14 +35,17 @@ async function until(check: () => boolean, what: string) {
   }
 }
 
-test('the default workspace: hello world and the sample events, made once, in the data folder', async (t) => {
+test('the default workspace: hello world, made once, in the data folder; the samples are listed once, not copied', async (t) => {
   assert.equal(defaultWorkspaceDir({ XDG_DATA_HOME: '/data' }, 'linux', '/home/u'), '/data/plugin-studio/workspace')
   assert.equal(defaultWorkspaceDir({}, 'linux', '/home/u'), '/home/u/.local/share/plugin-studio/workspace')
   assert.equal(defaultWorkspaceDir({}, 'darwin', '/Users/u'), '/Users/u/Library/Application Support/plugin-studio/workspace')
   const { studio, dir } = await setup(t)
   assert.deepEqual((await studio.listPlugins()).map((p) => p.id), ['hello-world'])
   const samples = (await readdir(SAMPLES)).filter((f) => f.endsWith('.json') || f.endsWith('.jsonl')).sort()
-  assert.deepEqual((await readdir(path.join(dir, 'events'))).sort(), samples)
+  assert.deepEqual((await readdir(dir)).sort(), ['hello-world'])
+  const listed = await studio.listEventFiles()
+  assert.deepEqual(listed.map((f) => f.name).sort(), samples)
+  assert.ok(listed.every((f) => f.source === 'sample'))
   await writeFile(path.join(dir, 'hello-world', 'mine.txt'), 'kept')
   assert.deepEqual(await ensureDefaultWorkspace(dir, SAMPLES), { created: false })
   assert.equal(await readFile(path.join(dir, 'hello-world', 'mine.txt'), 'utf8'), 'kept')
@@ -50,9 +53,7 @@ test('the default workspace: hello world and the sample events, made once, in th
 
 test('run, save, run again: a save reloads the plugin and the new code runs', async (t) => {
   const { studio } = await setup(t)
-  const files = await studio.listEventFiles()
-  assert.ok(files.some((f) => f.source === 'sample') && files.some((f) => f.source === 'workspace'))
-  const { events } = await studio.readEventFile(files.find((f) => f.source === 'workspace')!.id)
+  const { events } = await studio.readEventFile('sample:feature-flag-called.json')
   const first = await studio.runEvents({ plugins: ['hello-world'], events: [events[0]] })
   assert.equal(first.reloaded, true)
   assert.equal(first.setup[0].error, null)

@@ -2,6 +2,8 @@
 // config values, templates, event files and the runtime pipeline. Every front door (Electron IPC,
 // the browser-mode WebSocket) serves this one object with `serveStudio`.
 import path from 'node:path'
+import { rm } from 'node:fs/promises'
+import type { PluginEvent } from '../../common/plugin/event.ts'
 import { serve } from '../../common/rpc/rpc.ts'
 import type { Transport } from '../../common/rpc/transport.ts'
 import type { LoadRequest, PluginSpec, TeardownResult } from '../../common/protocol/runtime.ts'
@@ -11,6 +13,11 @@ import {
   type ConfigPatch,
   type CreatePluginRequest,
   type EventFile,
+  type EventFileEdit,
+  type EventPage,
+  type ImportEventsRequest,
+  type ImportEventsResult,
+  type ResetOutcome,
   type EventFileInfo,
   type FileContent,
   type FileEntry,
@@ -170,8 +177,24 @@ export class StudioService implements StudioMethods {
     return this.events.list()
   }
 
-  readEventFile(id: string): Promise<EventFile> {
-    return this.events.read(id)
+  readEventFile(id: string, page?: EventPage): Promise<EventFile> {
+    return this.events.read(id, page)
+  }
+
+  importEventFile(request: ImportEventsRequest): Promise<ImportEventsResult> {
+    return this.events.import(request)
+  }
+
+  createEventFile(name: string, events: PluginEvent[]): Promise<EventFileInfo> {
+    return this.events.create(name, events)
+  }
+
+  duplicateEventFile(id: string): Promise<EventFileInfo> {
+    return this.events.duplicate(id)
+  }
+
+  editEventFile(id: string, edit: EventFileEdit): Promise<{ total: number }> {
+    return this.events.edit(id, edit)
   }
 
   // ── Run ──
@@ -182,6 +205,16 @@ export class StudioService implements StudioMethods {
 
   runEvents(request: RunEventsRequest): Promise<RunOutcome> {
     return this.pipeline.run(request?.plugins, request?.events)
+  }
+
+  /** Reset: a fresh runtime process (embedded cache, globals), meta.storage wiped, the plugins loaded again. */
+  async resetPipeline(request: LoadPluginsRequest): Promise<ResetOutcome> {
+    const settings = await this.settings.get()
+    const storage = path.join(this.workspace.dir, ...STORAGE_FOLDER.split('/'))
+    const outcome = await this.pipeline.reset(request?.plugins, () => rm(storage, { recursive: true, force: true }))
+    const cleared = ['globals', 'storage', ...(settings.redisUrl ? [] : ['cache'])]
+    const notCleared = settings.redisUrl ? ['cache: a real Redis (settings) is shared and not flushed by the studio'] : []
+    return { ...outcome, cleared, notCleared }
   }
 
   unloadPlugins(): Promise<TeardownResult> {
@@ -211,6 +244,11 @@ export class StudioService implements StudioMethods {
 
   async setConfig(plugin: string, patch: ConfigPatch): Promise<PluginConfigState> {
     const summary = await this.workspace.summarisePlugin(plugin)
+    // Without its fields the studio cannot tell a secret from a plain value: refuse rather than risk
+    // writing a secret to config.json.
+    if (summary.config.length === 0 && summary.problems.some((p) => p.severity !== 'warning')) {
+      throw new Error(`${summary.id}/plugin.json has problems (${summary.problems[0].message}); fix and save it before saving the configuration`)
+    }
     try {
       return await this.config.set(summary.id, patch, summary.config)
     } finally {

@@ -1,21 +1,26 @@
-// Step events through the plugin one at a time, run the rest, or start over.
+// Step events through the pipeline one at a time, run the rest (with progress and Stop), or start
+// over; pick, import and edit event files; filter the run; see the selected event stage by stage.
+import './debugger.css'
 import { useStore } from '../state/store.ts'
-import { attempt, store } from '../state/studio-state.ts'
-import { reset, runAll, selectEventFile, step } from '../state/run-actions.ts'
+import { store } from '../state/studio-state.ts'
+import { reset, runAll, step, stopRunAll } from '../state/run-actions.ts'
 import { Icon } from '../layout/icons.tsx'
 import { EventList } from './EventList.tsx'
+import { EventFileBar } from './EventFileBar.tsx'
+import { FilterBar } from './FilterBar.tsx'
+import { ImportReport } from './ImportReport.tsx'
+import { StageView } from './StageView.tsx'
+import { EventEditorDialog } from './EventEditorDialog.tsx'
 
 export function DebuggerPane() {
-  const eventFiles = useStore(store, (s) => s.eventFiles)
-  const eventFileId = useStore(store, (s) => s.eventFileId)
   const phase = useStore(store, (s) => s.phase)
   const progress = useStore(store, (s) => s.progress)
   const cursor = useStore(store, (s) => s.cursor)
   const total = useStore(store, (s) => s.events.length)
   const noPlugin = useStore(store, (s) => !s.selectedPlugin)
+  const selected = useStore(store, (s) => s.selectedEvent)
+  const result = useStore(store, (s) => s.results[s.selectedEvent])
   const busy = phase !== 'idle'
-  const samples = eventFiles.filter((f) => f.source === 'sample')
-  const mine = eventFiles.filter((f) => f.source === 'workspace')
   return (
     <section aria-label="Debugger" className="pane debugger-pane">
       <header className="pane-header">
@@ -29,46 +34,43 @@ export function DebuggerPane() {
             <Icon name="runAll" />
             Run all
           </button>
-          <button type="button" className="small" onClick={() => void reset()} disabled={busy || noPlugin} title="Reload the plugin and clear its state and results">
+          {phase === 'running-all' && (
+            <button type="button" className="small danger" onClick={stopRunAll} disabled={progress?.stopping} title="Stop after the current batch">
+              Stop
+            </button>
+          )}
+          <button type="button" className="small" onClick={() => void reset()} disabled={busy || noPlugin} title="Clear cache, storage and globals, reload the plugin (setupPlugin runs again) and forget the results">
             <Icon name="reset" />
             Reset
           </button>
         </div>
       </header>
-      <div className="debugger-controls">
-        <label className="field inline">
-          <span>Events</span>
-          <select value={eventFileId ?? ''} onChange={(e) => attempt(selectEventFile(e.target.value))} disabled={busy}>
-            {samples.length > 0 && (
-              <optgroup label="Sample events">
-                {samples.map((f) => (
-                  <option key={f.id} value={f.id}>
-                    {f.name}
-                  </option>
-                ))}
-              </optgroup>
-            )}
-            {mine.length > 0 && (
-              <optgroup label="Workspace events">
-                {mine.map((f) => (
-                  <option key={f.id} value={f.id}>
-                    {f.path ?? f.name}
-                  </option>
-                ))}
-              </optgroup>
-            )}
-          </select>
-        </label>
+      <EventFileBar busy={busy} />
+      <div className="debugger-status">
         <span className="muted small-text" aria-live="polite">
-          {Math.min(cursor, total)} of {total} stepped
+          {Math.min(cursor, total).toLocaleString()} of {total.toLocaleString()} stepped
         </span>
+        {progress && (
+          <span className="muted small-text progress-label">
+            {progress.stopping ? 'Stopping… ' : 'Running… '}
+            {progress.done.toLocaleString()} / {progress.total.toLocaleString()}
+          </span>
+        )}
       </div>
       {progress && (
         <div className="progress" role="progressbar" aria-label="Run all progress" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done}>
           <div className="progress-bar" style={{ width: `${(100 * progress.done) / Math.max(1, progress.total)}%` }} />
         </div>
       )}
-      <EventList />
+      <ImportReport />
+      <FilterBar />
+      <div className="debugger-split">
+        <EventList />
+        <div className="stage-panel" aria-label={`Event ${selected + 1} stages`} role="region">
+          {result ? <StageView result={result} /> : <p className="empty">{total ? `Event ${selected + 1} has not run yet. Step (F10) or Run all.` : 'No event selected.'}</p>}
+        </div>
+      </div>
+      <EventEditorDialog />
     </section>
   )
 }

@@ -4,9 +4,13 @@ import type { EventResult } from '../../common/protocol/runtime.ts'
 import type { RunOutcome } from '../../common/protocol/studio.ts'
 import { studio } from './client.ts'
 import { errorText, notify, store, type RunPhase } from './studio-state.ts'
+import { eventsAt, openEventFile } from '../debugger/event-pages.ts'
 
-/** Events per request during Run all: small enough for steady progress, big enough to be quick. */
-const RUN_ALL_CHUNK = 20
+/** Events per request during Run all: small enough for steady progress and a quick Stop, big enough to be quick. */
+const RUN_ALL_CHUNK = 100
+
+/** Set by Stop; Run all looks at it between batches. */
+let stopRequested = false
 
 let queue: Promise<unknown> = Promise.resolve()
 
@@ -48,9 +52,9 @@ function record(outcome: RunOutcome, firstIndex: number, elapsedMs: number): voi
 export function run(): Promise<void> {
   return serial('running', async () => {
     const plugins = pipeline()
-    const { events, selectedEvent } = store.get()
-    const event = events[selectedEvent]
+    const { selectedEvent } = store.get()
     if (!plugins) return
+    const [event] = await eventsAt(selectedEvent, 1)
     if (!event) return notify('error', 'There is no event to run: pick an event file in the Debugger.')
     const started = performance.now()
     const outcome = await studio().runEvents({ plugins, events: [event] })
@@ -66,15 +70,17 @@ export function step(): Promise<void> {
     const { events, cursor } = store.get()
     if (!plugins) return
     if (cursor >= events.length) return notify('info', 'Every event has run. Reset to start again.')
+    const [event] = await eventsAt(cursor, 1)
     const started = performance.now()
-    const outcome = await studio().runEvents({ plugins, events: [events[cursor]] })
+    const outcome = await studio().runEvents({ plugins, events: [event] })
     record(outcome, cursor, performance.now() - started)
     store.set({ shownResult: cursor, selectedEvent: cursor, cursor: cursor + 1 })
   }).then(() => undefined)
 }
 
-/** Runs every event from the next one to the end. */
+/** Runs every event from the next one to the end, in batches; Stop ends it between two batches. */
 export function runAll(): Promise<void> {
+  stopRequested = false
   return serial('running-all', async () => {
     const plugins = pipeline()
     const { events, cursor: start } = store.get()
@@ -83,26 +89,39 @@ export function runAll(): Promise<void> {
     const total = events.length - start
     store.set({ progress: { done: 0, total } })
     const started = performance.now()
-    for (let from = start; from < events.length; from += RUN_ALL_CHUNK) {
-      const chunk = events.slice(from, from + RUN_ALL_CHUNK)
+    let from = start
+    while (from < events.length && !stopRequested) {
+      const chunk = await eventsAt(from, RUN_ALL_CHUNK)
       const outcome = await studio().runEvents({ plugins, events: chunk })
       record(outcome, from, performance.now() - started)
-      store.set({ cursor: from + chunk.length, progress: { done: from + chunk.length - start, total } })
+      from += chunk.length
+      store.set({ cursor: from, progress: { done: from - start, total } })
     }
-    const last = events.length - 1
-    store.set((s) => ({ shownResult: last, selectedEvent: last, cursor: events.length, results: s.results }))
+    const last = from - 1
+    if (stopRequested) notify('info', `Stopped after ${from - start} of ${total} events.`)
+    if (last >= start) store.set({ shownResult: last, selectedEvent: last })
   }).then(() => undefined)
 }
 
-/** Reloads the plugin from scratch (teardown, new isolate, setupPlugin) and forgets every result. */
+/** Asks a running Run all to stop after its current batch. */
+export function stopRunAll(): void {
+  if (store.get().phase !== 'running-all') return
+  stopRequested = true
+  store.set((s) => ({ progress: s.progress && { ...s.progress, stopping: true } }))
+}
+
+/**
+ * Starts over: the plugins' cache, storage and globals cleared and the plugins loaded again in a
+ * fresh runtime (setupPlugin runs again); every result forgotten, Step starts at the first event.
+ */
 export function reset(): Promise<void> {
   return serial('resetting', async () => {
     const plugins = pipeline()
     if (!plugins) return
-    await studio().unloadPlugins()
     store.set({ results: {}, shownResult: null, cursor: 0, setup: [] })
-    const outcome = await studio().loadPlugins({ plugins })
+    const outcome = await studio().resetPipeline({ plugins })
     store.set({ setup: outcome.setup })
+    notify('info', `Reset: cleared ${outcome.cleared.join(', ')}; setupPlugin ran again.${outcome.notCleared.length ? ` Not cleared: ${outcome.notCleared.join('; ')}.` : ''}`)
   }).then(() => undefined)
 }
 
@@ -115,7 +134,6 @@ export function showResult(index: number): void {
 }
 
 export async function selectEventFile(id: string): Promise<void> {
-  const file = await studio().readEventFile(id)
-  store.set({ eventFileId: id, events: file.events, selectedEvent: 0 })
+  await openEventFile(id)
   forgetResults()
 }

@@ -1,6 +1,7 @@
 // Everything the UI shows that is not a Monaco model's text: one store for the whole studio.
 import type {
   EventFileInfo,
+  EventLineProblem,
   FileEntry,
   PluginConfigState,
   PluginSummary,
@@ -43,7 +44,16 @@ export interface StudioState {
   templates: TemplateInfo[]
   eventFiles: EventFileInfo[]
   eventFileId: string | null
+  /**
+   * The chosen file's events by index: as long as the file (`length` is its total) and filled a page
+   * at a time as the list scrolls or a run needs them (renderer/debugger/event-pages.ts), so a file
+   * of 100,000 events never crosses the socket at once. Holes are events not read yet.
+   */
   events: PluginEvent[]
+  /** Bumped whenever pages of `events` arrive (the array itself is filled in place). */
+  eventsVersion: number
+  /** Lines of the chosen file that are not events (named, skipped). */
+  eventProblems: EventLineProblem[]
   /** The event Run and Save run; Step starts from `cursor`. */
   selectedEvent: number
   /** The next event Step runs. */
@@ -54,7 +64,7 @@ export interface StudioState {
   shownResult: number | null
   setup: PluginLoadResult[]
   phase: RunPhase
-  progress: { done: number; total: number } | null
+  progress: { done: number; total: number; stopping?: boolean } | null
   lastRunMs: number | null
   settings: StudioSettings | null
   config: PluginConfigState | null
@@ -76,6 +86,8 @@ export const initialState: StudioState = {
   eventFiles: [],
   eventFileId: null,
   events: [],
+  eventsVersion: 0,
+  eventProblems: [],
   selectedEvent: 0,
   cursor: 0,
   results: {},

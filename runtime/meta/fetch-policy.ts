@@ -4,7 +4,7 @@
 // gets back a JSON response.
 //
 // Always refused unless named explicitly: non-http(s) schemes (file:, ftp:, …), data: URLs beyond a
-// small size, and link-local / cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254,
+// small size, loopback (127.0.0.0/8, ::1, localhost: the studio's own server), and link-local / cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254,
 // metadata.google.internal). Redirects are followed here, hop by hop, so a redirect cannot lead past
 // the policy. A host name that *resolves* to such an address is not caught (no DNS pinning).
 import { createHash } from 'node:crypto'
@@ -32,6 +32,25 @@ export const MAX_REDIRECTS = 20
 export const BODY_PREVIEW_BYTES = 1024
 
 const METADATA_HOSTS = new Set(['169.254.169.254', '[fd00:ec2::254]', 'metadata.google.internal', 'metadata.goog'])
+
+/**
+ * 127.0.0.0/8, ::1, localhost, 0.0.0.0 (and IPv4-mapped forms): this machine. PostHog's server would
+ * reach its own network; here that is the studio itself (its server listens on 127.0.0.1), so a
+ * plugin reaches it only when allowHosts names the host exactly.
+ */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase()
+  if (host === 'localhost' || host.endsWith('.localhost')) return true
+  const v4 = ipv4Parts(host)
+  if (v4) return v4[0] === 127 || (v4[0] === 0 && v4[1] === 0 && v4[2] === 0 && v4[3] === 0)
+  if (!host.startsWith('[')) return false
+  const v6 = host.slice(1, -1)
+  if (v6 === '::1' || v6 === '::' || /^0*:0*:0*:0*:0*:0*:0*:0*1$/.test(v6)) return true
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v6)
+  if (dotted) return isLoopback(dotted[1])
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6)
+  return mapped ? parseInt(mapped[1], 16) >> 8 === 127 : false
+}
 
 export interface FetchRequest {
   url: string
@@ -201,7 +220,10 @@ export function checkFetch(policy: FetchPolicy, rawUrl: string): string | null {
     if (schemes.has(url.protocol)) return null
     return `fetch to ${shown} refused: the ${url.protocol} scheme is not allowed. Add "${url.protocol}" to allowSchemes in ${FETCH_SETTING} to allow it.`
   }
-  const special = METADATA_HOSTS.has(url.hostname.toLowerCase()) || isLinkLocal(url.hostname)
+  if (isLoopback(url.hostname) && !namedExplicitly(policy, url)) {
+    return `fetch to ${shown} refused: ${url.hostname} is this machine (loopback), where the studio itself listens. Name "${url.host}" (or "${url.hostname}") exactly in allowHosts of ${FETCH_SETTING} to allow it.`
+  }
+  const special = METADATA_HOSTS.has(url.hostname.toLowerCase()) || isLinkLocal(url.hostname) || isLoopback(url.hostname)
   if (special && !namedExplicitly(policy, url)) {
     return `fetch to ${shown} refused: ${url.hostname} is a link-local or cloud metadata address. Name "${url.host}" exactly in allowHosts of ${FETCH_SETTING} to allow it.`
   }

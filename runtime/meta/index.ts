@@ -24,6 +24,10 @@ export interface MetaHostOptions {
   cacheGetMissing?: CacheGetMissing
   /** Which plugin fetches the workspace allows (fetch-policy.ts); PostHog-like "any public host" by default. */
   fetchPolicy?: FetchPolicy
+  /** The runtime clock's now(): fetch records carry it. */
+  now?: () => number
+  /** Host operations served outside the stores (jobs, posthogApi), by kind. */
+  handlers?: Record<string, (args: unknown[]) => Promise<unknown>>
 }
 
 export interface MetaHost {
@@ -43,7 +47,7 @@ export function createMetaHost(options: MetaHostOptions): MetaHost {
   const storage = createStorageStore({ dir: options.storageDir, pluginConfigId: options.pluginConfigId })
   const cursor: Cursor = createCursor(storage)
   const missing = { missing: true }
-  const fetches = createFetchRecorder({ now: () => Date.now() })
+  const fetches = createFetchRecorder({ now: options.now ?? (() => Date.now()) })
   const policy = options.fetchPolicy ?? DEFAULT_FETCH_POLICY
 
   async function handle(kind: string, args: unknown[]): Promise<unknown> {
@@ -79,8 +83,11 @@ export function createMetaHost(options: MetaHostOptions): MetaHost {
         const { bodyBase64, ...rest } = response
         return { ...rest, body: new Uint8Array(Buffer.from(bodyBase64, 'base64')) }
       }
-      default:
+      default: {
+        const handler = options.handlers?.[kind]
+        if (handler) return handler(args)
         throw new Error(`Unknown host operation ${kind}`)
+      }
     }
   }
 

@@ -2,17 +2,9 @@
 // (events, or one setup/teardown call) one after another; an item that awaits something the host must
 // do (a cache miss, fetch, storage) parks, its request goes out with the slice's results, and the host
 // answers with resume(). Everything else (sync code, awaits on settled values) finishes inside one
-// host→isolate call. Also: PostHog's export discovery, meta binding and the exportEvents upgrade.
-import {
-  ENTRY_GLOBAL,
-  EXPORT_BUFFER_BYTES_DEFAULT,
-  EXPORT_BUFFER_BYTES_MAXIMUM,
-  EXPORT_BUFFER_BYTES_MINIMUM,
-  EXPORT_MAXIMUM_RETRIES,
-  INTERNAL_GLOBAL,
-  PLUGIN_METHODS,
-  SLICE_MS,
-} from './sandbox.constants.ts'
+// host→isolate call. Also: PostHog's export discovery and meta binding. The exportEvents upgrade
+// (buffer, retries) is host-side, on the runtime's clock (runtime/export-buffer.ts).
+import { ENTRY_GLOBAL, EXPORT_EVENTS_JOB, INTERNAL_GLOBAL, PLUGIN_METHODS, SLICE_MS } from './sandbox.constants.ts'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any
@@ -82,7 +74,8 @@ S.hostOp = (kind: string, args: unknown[]) =>
   new Promise((resolve, reject) => {
     const id = nextRequestId++
     waiting.set(id, { resolve, reject })
-    push(requests, { id, kind, args })
+    // `item`: which item of the running task asked (the host files fetch records under it).
+    push(requests, { id, kind, args, item: task && task.current ? task.index : -1 })
   })
 
 /** Reads a property of a thrown value that may be a Proxy or have throwing getters. */
@@ -254,11 +247,6 @@ Object.defineProperty(G, '__studioExportsHook', {
 })
 Object.defineProperty(G, '__studioRequire', { configurable: true, value: S.require })
 
-function clamp(text: unknown, fallback: number, min: number, max: number) {
-  const n = parseInt(String(text)) || fallback
-  return Math.min(Math.max(n, min), max)
-}
-
 function init(spec: Any) {
   if (!pluginModule) throw new Error('The plugin code did not finish running')
   delete G.__studioRequire
@@ -294,64 +282,21 @@ function init(spec: Any) {
       for (const [key, value] of Object.entries(destination.jobs)) tasks.job[key] = { name: key, type: 'job', exec: bindMeta(value) }
     }
   }
-  if (methods.exportEvents) upgradeExportEvents(spec)
+  // PostHog's upgradeExportEvents: the buffer and its retry job live on the host; the plugin sees
+  // meta.global.exportEventsToIgnore, and capabilities list onEvent and the job, as PostHog's do.
+  const ownOnEvent = methods.onEvent !== undefined
+  if (methods.exportEvents) {
+    const ignore = meta.config.exportEventsToIgnore
+    meta.global.exportEventsToIgnore = new Set(ignore ? String(ignore).split(',').map((e: string) => e.trim()) : null)
+  }
+  const jobNames = Object.keys(tasks.job)
+  if (methods.exportEvents && !jobNames.includes(EXPORT_EVENTS_JOB)) jobNames.push(EXPORT_EVENTS_JOB)
   return {
-    methods: PLUGIN_METHODS.filter((m) => methods[m] !== undefined),
-    jobs: Object.keys(tasks.job),
+    methods: PLUGIN_METHODS.filter((m) => methods[m] !== undefined || ((m === 'onEvent' || m === 'teardownPlugin') && methods.exportEvents !== undefined)),
+    ownOnEvent,
+    jobs: jobNames,
     scheduledTasks: Object.keys(tasks.schedule),
     hasProcessEventBatch: !!getExported('processEventBatch'),
-  }
-}
-
-/** PostHog's upgradeExportEvents (PH-2022): a byte buffer in front of exportEvents, fed by onEvent. */
-function upgradeExportEvents(spec: Any) {
-  const config = meta.config
-  const limit = clamp(config.exportEventsBufferBytes, EXPORT_BUFFER_BYTES_DEFAULT, EXPORT_BUFFER_BYTES_MINIMUM, EXPORT_BUFFER_BYTES_MAXIMUM)
-  meta.global.exportEventsToIgnore = new Set(config.exportEventsToIgnore ? String(config.exportEventsToIgnore).split(',').map((e: string) => e.trim()) : null)
-  const exportEvents = methods.exportEvents!
-  meta.global.exportEventsWithRetry = async (payload: Any, m: Any) => {
-    try {
-      await exportEvents(payload.batch)
-    } catch (error) {
-      if (!(error instanceof S.RetryError)) throw error
-      if (payload.retriesPerformedSoFar < EXPORT_MAXIMUM_RETRIES) {
-        const nextRetrySeconds = 2 ** (payload.retriesPerformedSoFar + 1) * 3
-        const next = { ...payload, retriesPerformedSoFar: payload.retriesPerformedSoFar + 1 }
-        await m.jobs.exportEventsWithRetry(next).runIn(nextRetrySeconds, 'seconds')
-        S.log('info', `Enqueued PluginConfig ${spec.configId} batch ${payload.batchId} for retry #${next.retriesPerformedSoFar} in ${Math.round(nextRetrySeconds)}s (Plugin Studio runs it right away: no clock yet)`)
-        await meta.global.exportEventsWithRetry(next, m)
-      } else {
-        S.log('info', `Dropped PluginConfig ${spec.configId} batch ${payload.batchId} after retrying ${payload.retriesPerformedSoFar} times`)
-      }
-    }
-  }
-  const buffer = {
-    points: 0,
-    items: [] as unknown[],
-    async add(object: unknown, points: number) {
-      if (buffer.points > 0 && buffer.points + points > limit) await buffer.flush()
-      buffer.items.push(object)
-      buffer.points += points
-      if (buffer.points > limit) await buffer.flush()
-    },
-    async flush() {
-      if (buffer.items.length === 0) return
-      const batch = buffer.items
-      buffer.items = []
-      buffer.points = 0
-      await meta.global.exportEventsWithRetry({ batch, batchId: Math.floor(Math.random() * 1000000), retriesPerformedSoFar: 0 }, meta)
-    },
-  }
-  meta.global.exportEventsBuffer = buffer
-  tasks.job.exportEventsWithRetry = { name: 'exportEventsWithRetry', type: 'job', exec: (payload: Any) => meta.global.exportEventsWithRetry(payload, meta) }
-  const oldOnEvent = methods.onEvent
-  methods.onEvent = async (event: Any) => {
-    if (!meta.global.exportEventsToIgnore.has(event.event)) await buffer.add(event, JSON.stringify(event).length)
-    await oldOnEvent?.(event)
-  }
-  const oldTeardown = methods.teardownPlugin
-  methods.teardownPlugin = async () => {
-    await Promise.all([buffer.flush(), oldTeardown?.()])
   }
 }
 
@@ -374,15 +319,20 @@ const entry = {
   init,
   /** Starts `method` over `items` (one call per item; `null` items call it without an argument). */
   start(method: string, items: unknown[]) {
-    if (method === 'flushExports') {
-      startTask(() => meta.global.exportEventsBuffer?.flush(), [null], false)
-    } else if (method === 'flushCache') {
+    if (method === 'flushCache') {
       startTask(() => S.flushCache(), [null], false)
     } else if (method.startsWith('job:')) {
       const job = tasks.job[method.slice(4)]
+      if (!job) throw new Error(`The plugin has no job ${method.slice(4)}`)
       startTask((payload) => (payload ? job.exec(payload) : job.exec()), items, false)
+    } else if (method.startsWith('schedule:')) {
+      const scheduled = tasks.schedule[method.slice(9)]
+      if (!scheduled) throw new Error(`The plugin has no scheduled task ${method.slice(9)}`)
+      startTask(() => scheduled.exec(), items, false)
     } else {
-      const fn = methods[method]
+      let fn = methods[method]
+      // PostHog's upgrade gives every exporter an onEvent and a teardownPlugin (the buffer's part is on the host).
+      if (!fn && methods.exportEvents && (method === 'onEvent' || method === 'teardownPlugin')) fn = () => undefined
       if (!fn) throw new Error(`The plugin has no ${method}`)
       startTask(method === 'setupPlugin' || method === 'teardownPlugin' ? () => fn() : (arg) => fn(arg), items, method === 'processEvent')
     }

@@ -427,11 +427,11 @@ fetch.isRedirect = (code: number) => [301, 302, 303, 307, 308].includes(code)
 S.fetch = fetch
 G.fetch = fetch
 
-// ---- posthog global: capture and api calls are recorded, not sent --------------------------------------
+// ---- posthog global: capture is recorded (the host shapes it as PostHog does and may feed it back);
+// api calls are answered by the host's configurable stub (runtime/posthog-api-stub.ts) --------------------
 const posthog = {
   capture(event: string, properties: Record<string, unknown> = {}) {
-    const { timestamp, distinct_id, ...rest } = properties as Any
-    S.record('captures', { event, distinct_id: distinct_id ?? null, timestamp: timestamp ?? new Date().toISOString(), properties: rest })
+    S.record('captures', { event, properties: properties ?? {} })
     return Promise.resolve()
   },
   api: {} as Any,
@@ -441,8 +441,9 @@ for (const method of ['get', 'post', 'put', 'delete']) {
     if (!!options.personalApiKey !== !!options.projectApiKey) {
       return Promise.reject(new Error('You must specify a personalApiKey if you specify a projectApiKey and vice-versa!'))
     }
-    S.record('apiCalls', { method: method.toUpperCase(), path: String(path), host: options.host ?? 'https://app.posthog.com', data: options.data ?? null })
-    return Promise.resolve(new Response(JSON.stringify({ detail: 'Plugin Studio records posthog.api calls; it does not send them.' }), { status: 501, statusText: 'Not Implemented', headers: { 'content-type': 'application/json' } }))
+    const request = { method: method.toUpperCase(), path: String(path), host: options.host ?? 'https://app.posthog.com', data: options.data ?? null }
+    S.record('apiCalls', request)
+    return S.hostOp('posthogApi', [request]).then((r: Any) => new Response(r.body, { status: r.status, statusText: r.statusText, headers: r.headers }))
   }
 }
 G.posthog = Object.freeze(posthog)

@@ -1,7 +1,7 @@
 // Runs inside the isolate. The isolate side of PostHog's `meta`: cache (a write-through layer: reads
 // of keys this batch already knows and all writes answer at once, writes reach the host store in one
 // round trip per batch), storage, utils.cursor, geoip, jobs and attachments through the host-op queue.
-import { CACHE_MISSING, INTERNAL_GLOBAL, JOB_TIME_UNITS_MS } from './sandbox.constants.ts'
+import { CACHE_MISSING, INTERNAL_GLOBAL } from './sandbox.constants.ts'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any
@@ -109,7 +109,15 @@ const cache = {
       }
     }
     return hostOne('get', [k, CACHE_MISSING, { jsonSerialize: false }]).then((reply) => {
-      const raw = reply === CACHE_MISSING || reply === null || reply === undefined ? null : String(reply)
+      // The store marks a missing key with CACHE_MISSING (in 'default' mode) and answers null for a
+      // stored empty (falsy) string: PostHog reads that back as null, never as the default. In 'null'
+      // mode a missing key is null too; both read null, and the entry is not kept (expire must ask the store).
+      if (reply === null || reply === undefined) {
+        if (S.cacheGetMissing === 'null') return null
+        if (!local.has(k)) local.set(k, { raw: '', exp: 0 })
+        return decodeGet('', defaultValue, options)
+      }
+      const raw = reply === CACHE_MISSING ? null : String(reply)
       if (!local.has(k)) local.set(k, { raw, exp: 0 })
       return decodeGet(raw, defaultValue, options)
     })
@@ -198,34 +206,31 @@ const geoip = {
   },
 }
 
-// ---- jobs: a Proxy, so any name can be enqueued (PostHog's extensions/jobs.ts); recorded for now ----------
-function durationMs(duration: number, unit: string): number {
-  const key = String(unit).endsWith('s') ? String(unit) : `${unit}s`
-  const ms = JOB_TIME_UNITS_MS[key]
-  if (ms === undefined) throw new Error(`Unknown time unit: ${key}`)
-  return duration * ms
-}
+// ---- jobs: a Proxy, so any name can be enqueued (PostHog's extensions/jobs.ts). The host's job queue
+// (runtime/jobs.ts, on the runtime's clock) does the rest: an unknown unit rejects here, in the plugin.
 const jobs = new Proxy(
   {},
   {
     get(_target, name) {
       if (typeof name !== 'string') return undefined
       return (payload?: unknown) => {
-        const snapshot = payload === undefined ? undefined : JSON.parse(JSON.stringify(payload))
-        const enqueue = (runAtMs: number) => {
-          S.record('jobs', { type: name, payload: snapshot ?? null, runAt: new Date(runAtMs).toISOString(), delayMs: Math.max(0, runAtMs - Date.now()) })
-          return Promise.resolve()
+        // graphile stores the payload as JSON: the copy is taken now; what cannot be JSON is the host's
+        // "Failed to enqueue job" line (PH-2022 logs it instead of throwing).
+        let json: string | undefined
+        let failure: string | null = null
+        try {
+          json = JSON.stringify(payload)
+        } catch (error) {
+          failure = error instanceof Error ? error.message : String(error)
         }
+        const enqueue = (when: unknown) =>
+          S.hostOp('jobs', [name, json ?? null, when, failure]).then((record: Any) => {
+            if (record) S.record('jobs', record)
+          })
         return {
-          runNow: () => enqueue(Date.now()),
-          runIn: (duration: number, unit: string) => {
-            try {
-              return enqueue(Date.now() + durationMs(duration, unit))
-            } catch (error) {
-              return Promise.reject(error)
-            }
-          },
-          runAt: (date: Date) => enqueue(new Date(date).getTime()),
+          runNow: () => enqueue({ runNow: true }),
+          runIn: (duration: number, unit: string) => enqueue({ runIn: [duration, String(unit)] }),
+          runAt: (date: Date) => enqueue({ runAt: new Date(date).getTime() }),
         }
       }
     },

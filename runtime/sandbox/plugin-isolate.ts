@@ -31,10 +31,12 @@ export interface HostOpRequest {
   id: number
   kind: string
   args: unknown[]
+  /** The index of the task item that asked, or -1. */
+  item?: number
 }
 
 /** What the isolate may ask the host to do; resolves with a JSON/structured-clone value. */
-export type HostOpHandler = (kind: string, args: unknown[]) => Promise<unknown>
+export type HostOpHandler = (kind: string, args: unknown[], item: number) => Promise<unknown>
 
 /** What the isolate's collect() answers after a slice. */
 interface CollectState {
@@ -50,6 +52,8 @@ export interface Capabilities {
   jobs: string[]
   scheduledTasks: string[]
   hasProcessEventBatch: boolean
+  /** The plugin exports onEvent itself (with exportEvents, `methods` lists onEvent anyway, as PostHog's upgrade does). */
+  ownOnEvent: boolean
 }
 
 export interface RunLimits {
@@ -323,7 +327,7 @@ async function answerWithin(requests: HostOpRequest[], handler: HostOpHandler, r
     // In order: a storage write then a read must see each other.
     for (const r of requests) {
       try {
-        answers.push({ id: r.id, ok: true, value: r.kind === 'yield' ? null : await handler(r.kind, r.args) })
+        answers.push({ id: r.id, ok: true, value: r.kind === 'yield' ? null : await handler(r.kind, r.args, r.item ?? -1) })
       } catch (error) {
         const e = error as Error
         answers.push({ id: r.id, ok: false, error: { name: e?.name ?? 'Error', message: e?.message ?? String(error) } })

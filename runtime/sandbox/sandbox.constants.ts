@@ -3,14 +3,8 @@
 /** A synchronous slice of isolate work ends (and hands control back to the host) after this long. */
 export const SLICE_MS = 20
 
-/** PostHog's exportEvents upgrade (PH-2022, 2022-08-12): retries and buffer limits. */
-export const EXPORT_MAXIMUM_RETRIES = 3
-export const EXPORT_BUFFER_BYTES_DEFAULT = 20 * 1024 * 1024
-export const EXPORT_BUFFER_BYTES_MINIMUM = 1
-export const EXPORT_BUFFER_BYTES_MAXIMUM = 100 * 1024 * 1024
-export const EXPORT_BUFFER_SECONDS_DEFAULT = 60
-export const EXPORT_BUFFER_SECONDS_MINIMUM = 1
-export const EXPORT_BUFFER_SECONDS_MAXIMUM = 600
+/** The job PostHog's exportEvents upgrade registers (its body runs on the host: runtime/export-buffer.ts). */
+export const EXPORT_EVENTS_JOB = 'exportEventsWithRetry'
 
 /** The methods PostHog guards and lists in capabilities, in its order. */
 export const PLUGIN_METHODS = ['setupPlugin', 'teardownPlugin', 'exportEvents', 'onEvent', 'onSnapshot', 'processEvent'] as const
@@ -36,19 +30,6 @@ export const ALLOWED_IMPORTS = [
   'zlib',
 ] as const
 export const IMPLEMENTED_IMPORTS = ['@posthog/plugin-contrib', '@posthog/plugin-scaffold', 'node-fetch', 'crypto', 'stream', 'url', 'zlib'] as const
-
-/** Time units of meta.jobs (PostHog's extensions/jobs.ts, including its 30-weeks "month"). */
-export const JOB_TIME_UNITS_MS: Record<string, number> = {
-  milliseconds: 1,
-  seconds: 1000,
-  minutes: 60 * 1000,
-  hours: 60 * 60 * 1000,
-  days: 24 * 60 * 60 * 1000,
-  weeks: 7 * 24 * 60 * 60 * 1000,
-  months: 30 * 7 * 24 * 60 * 60 * 1000,
-  quarters: 13 * 7 * 24 * 60 * 60 * 1000,
-  years: 365 * 24 * 60 * 60 * 1000,
-}
 
 /** The name of the object the isolate scripts share while the bootstrap runs (deleted afterwards). */
 export const INTERNAL_GLOBAL = '__studioInternal'

@@ -37,30 +37,27 @@ export function parseCsvEvents(text: string): CsvEvents {
   let header: string[] = []
   let ignored: string[] = []
   let row = 0
-  let lineAtCursor = 1
-  let lastCursor = 0
-  const lineAt = (offset: number): number => {
-    for (let i = lastCursor; i < offset && i < body.length; i++) if (body.charCodeAt(i) === 10) lineAtCursor++
-    lastCursor = Math.max(lastCursor, offset)
-    return lineAtCursor
+  // Line numbers for problems: newlines counted up to where each row starts.
+  let counted = 0
+  let line = 1
+  const lineOf = (offset: number): number => {
+    for (; counted < offset; counted++) if (body.charCodeAt(counted) === 10) line++
+    return line
   }
+  let previousEnd = 0
   Papa.parse<string[]>(body, {
     skipEmptyLines: 'greedy',
     step(result) {
       const cells = result.data
-      // The row starts after the previous row's line break(s): skip blank lines to the first cell.
-      let startLine = lineAt(lastCursor)
-      while (body.charCodeAt(lastCursor) === 10 || body.charCodeAt(lastCursor) === 13) {
-        lastCursor++
-        if (body.charCodeAt(lastCursor - 1) === 10) startLine = ++lineAtCursor
-      }
-      const cursor = result.meta.cursor
+      let start = previousEnd
+      while (start < body.length && (body.charCodeAt(start) === 10 || body.charCodeAt(start) === 13)) start++
+      const startLine = lineOf(start)
+      previousEnd = result.meta.cursor
       row++
       if (row === 1) {
         header = cells.map((cell) => cell.trim())
         if (!header.includes('event')) problems.push({ line: startLine, message: 'the header has no "event" column (expected PostHog\'s CSV export: uuid, event, distinct_id, timestamp, properties…)' })
         ignored = header.filter((column) => column !== '' && !columnTarget(column))
-        lineAt(cursor)
         return
       }
       const parseError = result.errors.find((error) => error.code !== 'UndetectableDelimiter')
@@ -71,7 +68,6 @@ export function parseCsvEvents(text: string): CsvEvents {
         if (typeof mapped === 'string') problems.push({ line: startLine, message: `row ${row - 1}: ${mapped}` })
         else events.push(mapped)
       }
-      lineAt(cursor)
     },
   })
   if (row === 0) problems.push({ line: 1, message: 'the file is empty' })
@@ -115,9 +111,9 @@ export function rowToEvent(header: readonly string[], cells: readonly string[]):
         return `the "${target.key}" column is not valid JSON (${cell.slice(0, 40)}${cell.length > 40 ? '…' : ''})`
       }
       if (value === null) continue
-      if (typeof value !== 'object' || Array.isArray(value) && target.key !== 'elements') return `the "${target.key}" column is not a JSON object`
+      if (typeof value !== 'object' || (Array.isArray(value) && target.key !== 'elements')) return `the "${target.key}" column is not a JSON object`
       if (target.key === 'properties') Object.assign(properties, value)
-      else if (target.key === 'person') person = { ...(value as Record<string, unknown>), ...person }
+      else if (target.key === 'person') person = { ...(value as Record<string, unknown>), ...(person ?? {}) }
       else event[target.key] = value
     }
   }

@@ -3,18 +3,11 @@
 // objects up front — only the place of each good line is kept — so a file of 100,000 events costs
 // its text plus two numbers per event, and a page parses just the lines it shows.
 import type { PluginEvent } from '../../../common/plugin/event.ts'
+import type { EventFileEdit, EventLineProblem } from '../../../common/protocol/studio.ts'
 import { eventProblem, formatEventsProblem, parseEventsText, type EventsFormat, type EventsProblem } from './parse-events.ts'
 
-/** One event (or row) that could not be read; `line` is 1-based in the file. */
-export interface EventLineProblem {
-  line: number
-  message: string
-}
-
-export type EventEdit =
-  | { kind: 'replace'; index: number; event: PluginEvent }
-  | { kind: 'insert'; index: number; event: PluginEvent }
-  | { kind: 'delete'; index: number }
+export type { EventLineProblem }
+export type EventEdit = EventFileEdit
 
 export interface EventIndex {
   format: EventsFormat

@@ -63,6 +63,15 @@ test('the bad line of JSON Lines is named', () => {
   assert.doesNotMatch(line, /\n/)
 })
 
+test('JSON Lines with bad lines: every bad line is listed, the good events kept', () => {
+  const text = [JSON.stringify(pageview), '{broken', JSON.stringify({ ...pageview, event: 'b' }), '[1]'].join('\n')
+  const parsed = parseEventsText(text, 'events.jsonl')
+  assert.ok(!parsed.ok)
+  assert.equal(parsed.problem.line, 2)
+  assert.deepEqual(parsed.problems?.map((p) => p.line), [2, 4])
+  assert.deepEqual(parsed.events?.map((e) => e.event), ['$pageview', 'b'])
+})
+
 test('a JSON Lines line that is not an event object is named', () => {
   assert.match(problemOf(`${JSON.stringify(pageview)}\n[1,2]`), /^events\.json: line 2: the event is not a JSON object \(got an array\)/)
   assert.match(problemOf(`${JSON.stringify(pageview)}\n{"distinct_id":"a"}`), /^events\.json: line 2: the event has no "event" name/)

@@ -15,7 +15,16 @@ export interface EventsProblem {
   column?: number
 }
 
-export type EventsParse = { ok: true; format: EventsFormat; events: PluginEvent[] } | { ok: false; problem: EventsProblem }
+export type EventsParse =
+  | { ok: true; format: EventsFormat; events: PluginEvent[] }
+  | {
+      ok: false
+      /** The first problem: what the CLI reports before refusing the file. */
+      problem: EventsProblem
+      /** JSON Lines only: every bad line, and the good events, which the studio may still import. */
+      problems?: EventsProblem[]
+      events?: PluginEvent[]
+    }
 
 /** `file: line L, column C: message` — one line, for people and CI logs. */
 export function formatEventsProblem(problem: EventsProblem): string {
@@ -54,14 +63,16 @@ export function parseEventsText(text: string, file = 'events'): EventsParse {
     return fail(file, `not valid JSON: ${whole.message}`, whole.position === undefined ? {} : positionAt(body, whole.position))
   }
   const events: PluginEvent[] = []
+  const problems: EventsProblem[] = []
   for (let i = first; i < lines.length; i++) {
     if (lines[i].trim() === '') continue
     const parsed = tryJson(lines[i])
-    if (!parsed.ok) return fail(file, `not valid JSON: ${parsed.message} (JSON Lines: one event per line)`, { line: i + 1 })
-    const why = eventProblem(parsed.value)
-    if (why) return fail(file, `the event ${why} (JSON Lines: one event object per line)`, { line: i + 1 })
-    events.push(parsed.value as PluginEvent)
+    const why = parsed.ok ? eventProblem(parsed.value) : null
+    if (!parsed.ok) problems.push({ file, message: `not valid JSON: ${parsed.message} (JSON Lines: one event per line)`, line: i + 1 })
+    else if (why) problems.push({ file, message: `the event ${why} (JSON Lines: one event object per line)`, line: i + 1 })
+    else events.push(parsed.value as PluginEvent)
   }
+  if (problems.length) return { ok: false, problem: problems[0], problems, events }
   return { ok: true, format: 'json-lines', events }
 }
 

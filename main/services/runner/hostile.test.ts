@@ -52,6 +52,8 @@ interface HostileCase {
   event?: (i: number) => PluginEvent
   config?: (env: { probePort: number }) => Record<string, string>
   check?: (ctx: CheckContext) => void
+  /** A tighter bound on the time to containment than the default (limit × attempts + margin). */
+  maxContainmentMs?: number
   /** Attempts the runtime may spend on one call (PostHog retries setupPlugin/onEvent on TimeoutError); 1 by default. */
   attempts?: number
   /** A known runtime defect this fixture shows (the test is a todo until it is fixed). */
@@ -94,6 +96,15 @@ function fetchRefused(ctx: CheckContext): void {
 const HOSTILE_CASES: HostileCase[] = [
   // ---- time ----------------------------------------------------------------------------------------
   { name: 'loop-top-level', behaviour: 'sync infinite loop at top level', expect: 'load-error', error: TIMED_OUT },
+  {
+    name: 'exports-getter-loop',
+    behaviour: 'export getters that never return, run during export discovery',
+    expect: 'load-error',
+    error: TIMED_OUT,
+    maxContainmentMs: 4000,
+    defect:
+      'runtime/sandbox/plugin-isolate.ts init() runs PostHog\'s export discovery — which reads the plugin\'s exports, so it runs their getters, Proxy traps and a `jobs` object\'s keys — under a fixed 5000 ms timeout, not the configured timeoutMs: with a 1 s limit this plugin is stopped after 5 s. Fix: pass the configured limit (plugin-instance.ts instantiate → sandbox.init(spec, this.options.timeoutMs)).',
+  },
   { name: 'loop-setup-plugin', behaviour: 'sync infinite loop in setupPlugin', expect: 'setup-error', error: TIMED_OUT },
   { name: 'loop-process-event', behaviour: 'sync infinite loop in processEvent', expect: 'event-error', error: TIMED_OUT },
   { name: 'loop-on-event', behaviour: 'sync infinite loop in onEvent', expect: 'event-error', error: TIMED_OUT },
@@ -109,7 +120,7 @@ const HOSTILE_CASES: HostileCase[] = [
       }
     },
     defect:
-      "runtime/pipeline.ts processEvents, the end-of-call export flush: `this.attach(last, plugin, 'exportEvents', r)` passes no error, so an exportEvents failure (here its TimeoutError after the 1 s limit) becomes a stage with error null and no log: it vanishes. Fix: `const d = plugin.describe(r.error); this.attach(last, plugin, 'exportEvents', r, d.text, d.detail)` and a PLUGIN error log, as for processEvent.",
+      "Two faults, seen on successive runtime versions. (1) runtime/pipeline.ts processEvents, the end-of-call export flush: `this.attach(last, plugin, 'exportEvents', r)` passes no error, so an exportEvents failure (here its TimeoutError after the 1 s limit) becomes a stage with error null and no log: it vanishes. Fix: `const d = plugin.describe(r.error); this.attach(last, plugin, 'exportEvents', r, d.text, d.detail)` and a PLUGIN error log, as for processEvent. (2) Later: the whole processEvents call rejects with `TypeError: Cannot read properties of undefined (reading 'error')` at pipeline.ts runOnEvent (`items[j].error`): PluginIsolate.run returned fewer results than items. Fix: run() fills every missing slot with an error item (as failRest does), and runOnEvent/runBatch never dereference a missing item.",
   },
   { name: 'loop-async-await', behaviour: 'while (true) await Promise.resolve()', expect: 'event-error', error: TIMED_OUT },
   {
@@ -446,6 +457,7 @@ for (const c of HOSTILE_CASES.filter((k) => !ONLY || ONLY.includes(k.name))) {
       return outcome.value
     }
 
+    const loadStarted = performance.now()
     const load = await step<LoadResult>('load', () => runner.load({ plugins: [hostile, neighbour], options: { ...LIMITS, ...c.options } }), 2)
     if (load) {
       const [h, n] = load.setup
@@ -453,7 +465,7 @@ for (const c of HOSTILE_CASES.filter((k) => !ONLY || ONLY.includes(k.name))) {
       if (c.expect === 'load-error') {
         if (!h?.error) problems.push('expected a load error for the hostile plugin, it loaded')
         else if (c.error && !c.error.test(h.error)) problems.push(`load error ${JSON.stringify(h.error.slice(0, 200))} does not match ${c.error}`)
-        else containment ??= 0
+        else containment ??= performance.now() - loadStarted
       } else if (h?.error) problems.push(`unexpected load error: ${h.error.slice(0, 200)}`)
     }
     const [first, rest] = eventsFor(c)
@@ -496,7 +508,8 @@ for (const c of HOSTILE_CASES.filter((k) => !ONLY || ONLY.includes(k.name))) {
     }
     if (restarts.length) row.notes.push(`runtime restarted ${restarts.length}× and said so (${restarts.join('; ')}): ${crashes[0]?.message.slice(0, 160)}`)
     row.containmentMs = containment ?? 0
-    if (row.containmentMs > budget(1)) problems.push(`contained after ${Math.round(row.containmentMs)} ms, over the budget of ${budget(1)} ms`)
+    const bound = c.maxContainmentMs ?? budget(1)
+    if (row.containmentMs > bound) problems.push(`contained after ${Math.round(row.containmentMs)} ms, over the bound of ${bound} ms`)
     row.contained = problems.length === 0
     row.notes.push(...problems)
     assert.deepEqual(problems, [], `${c.name}:\n  ${problems.join('\n  ')}`)

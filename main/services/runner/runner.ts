@@ -10,9 +10,9 @@ import { connect } from '../../../common/rpc/rpc.ts'
 import type { Client } from '../../../common/rpc/rpc.ts'
 import type { PluginEvent } from '../../../common/plugin/event.ts'
 import { expandEventResults } from '../../../common/protocol/runtime.ts'
-import type { EventResult, LoadRequest, LoadResult, RuntimeEvents, RuntimeMethods, RuntimeStatus, TeardownResult } from '../../../common/protocol/runtime.ts'
+import type { CapturedRecord, ClockReport, EventResult, LoadRequest, LoadResult, RuntimeEvents, RuntimeMethods, RuntimeRecords, RuntimeStatus, RuntimeTimeState, TeardownResult } from '../../../common/protocol/runtime.ts'
 import { findRuntimeNode } from './find-node.ts'
-import { childTransport } from './ipc-transport.ts'
+import { childTransport, IPC_SERIALIZATION } from './ipc-transport.ts'
 
 export { findRuntimeNode } from './find-node.ts'
 
@@ -97,7 +97,7 @@ export class Runner {
 
   private async spawn(): Promise<void> {
     const args = ['--no-node-snapshot', ...this.permissionFlags(), RUNTIME_ENTRY]
-    const child = spawn(this.nodePath, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'json' })
+    const child = spawn(this.nodePath, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: IPC_SERIALIZATION })
     this.child = child
     this.stderrTail = ''
     child.stderr?.setEncoding('utf8')
@@ -241,6 +241,36 @@ export class Runner {
 
   status(): Promise<RuntimeStatus> {
     return this.call('status', [], (c) => c.status())
+  }
+
+  /** Moves the runtime clock forward (virtual) or waits (realtime); scheduled tasks, jobs, flushes and retries that fall due run. */
+  advance(ms: number): Promise<ClockReport> {
+    return this.call('advance', [], (c) => c.advance(ms))
+  }
+
+  /** Runs what is due until only the recurring schedule is left. */
+  runUntilIdle(): Promise<ClockReport> {
+    return this.call('runUntilIdle', [], (c) => c.runUntilIdle())
+  }
+
+  /** Runs a scheduled task of a plugin now. */
+  fireScheduled(plugin: string, task: string): Promise<ClockReport> {
+    return this.call('fireScheduled', [], (c) => c.fireScheduled({ plugin, task }))
+  }
+
+  /** Next scheduled runs, queued jobs, export buffers and metrics per plugin. */
+  state(): Promise<RuntimeTimeState> {
+    return this.call('state', [], (c) => c.state())
+  }
+
+  /** captured, exported, fetches, jobs, scheduled and api call records since load (kept after unload). */
+  records(): Promise<RuntimeRecords> {
+    return this.call('records', [], (c) => c.records())
+  }
+
+  /** Feeds captured events not fed yet back through the pipeline (loop guard included). */
+  feedCaptured(): Promise<CapturedRecord[]> {
+    return this.call('feedCaptured', [], (c) => c.feedCaptured())
   }
 
   on<K extends keyof RuntimeEvents>(name: K, listener: (payload: RuntimeEvents[K]) => void): () => void {

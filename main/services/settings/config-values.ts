@@ -219,6 +219,9 @@ export class ConfigValues {
         entry.attachments[op.key] = { file_name: spec.file_name, content_type: spec.content_type, size: bytes.length }
       }
     }
+    // Values stored before their field became secret (or an attachment) leave the file now.
+    const kinds = fieldKinds(fields)
+    for (const key of Object.keys(entry.values)) if (kinds.secrets.has(key) || kinds.attachments.has(key)) delete entry.values[key]
     doc.plugins[plugin] = entry
     await writeConfigFile(this.file, doc)
     for (const key of removed) await this.attachmentFiles.remove(plugin, key)

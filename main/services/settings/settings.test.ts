@@ -4,7 +4,6 @@ import path from 'node:path'
 import os from 'node:os'
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { SettingsStore } from './settings-store.ts'
-import { ConfigValues } from './config-values.ts'
 import { defaultSettings } from './settings-schema.ts'
 
 async function tempDir(t: { after(fn: () => Promise<void>): void }) {
@@ -41,19 +40,4 @@ test('a broken settings file is an error naming the file', async (t) => {
   await mkdir(path.join(dir, '.plugin-studio'))
   await writeFile(path.join(dir, '.plugin-studio', 'settings.json'), '{"runtime": {"memoryMb": 1}}')
   await assert.rejects(new SettingsStore(dir).get(), /settings\.json: runtime\.memoryMb must be between 8 and 4096/)
-})
-
-test('config values: plain ones in the workspace file, secrets only in memory', async (t) => {
-  const dir = await tempDir(t)
-  const fields = [{ key: 'host', default: 'a' }, { key: 'apiKey', secret: true }]
-  const config = new ConfigValues(dir)
-  const state = await config.set('hello', { host: 'example.com', apiKey: 'sk-123456' }, fields)
-  assert.deepEqual(state, { plugin: 'hello', values: { host: 'example.com' }, secretsSet: ['apiKey'] })
-  const onDisk = await readFile(config.file, 'utf8')
-  assert.ok(!onDisk.includes('sk-123456'), 'a secret reached the workspace file')
-  assert.deepEqual(await config.values('hello', fields), { host: 'example.com', apiKey: 'sk-123456' })
-  // A new session (a fresh store) has the plain values but not the secret.
-  assert.deepEqual(await new ConfigValues(dir).values('hello', fields), { host: 'example.com' })
-  assert.deepEqual((await config.set('hello', { host: null, apiKey: null }, fields)).values, {})
-  await assert.rejects(config.set('hello', { host: 5 } as never, fields), /must be a string or null/)
 })
