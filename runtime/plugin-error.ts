@@ -53,7 +53,10 @@ export function logEntry(plugin: PluginRef, level: LogLevel, source: LogSource, 
 export function processError(sink: EngineSink, plugin: PluginRef, time: number, error: unknown, event?: unknown): PluginErrorRecord {
   const record = toPluginError(error, time, event)
   sink.onError?.(record)
-  sink.log(logEntry(plugin, 'error', 'PLUGIN', record.stack ?? record.message, time))
+  // An Error of this realm is the runtime's own (e.g. "Task … not found"): its stack shows host frames,
+  // not the plugin's; isolate errors arrive as plain {name, message, stack} with the plugin's frames.
+  const text = error instanceof Error ? errorText(error) : (record.stack ?? record.message)
+  sink.log(logEntry(plugin, 'error', 'PLUGIN', text, time))
   return record
 }
 

@@ -20,7 +20,7 @@ test('no command at all: help, and a non-zero exit', async () => {
 test('run --help documents every option, the config file forms and exit codes', async () => {
   const run = await runCli(['run', '--help'])
   assert.equal(run.code, 0)
-  for (const option of ['--events', '--config [N:]KEY=VALUE', '--config-file', '--attachment [N:]KEY=PATH', '--timeout-ms', '--memory-mb', '--json']) assert.ok(run.stdout.includes(option), option)
+  for (const option of ['--events', '--config [N:]KEY=VALUE', '--config-file', '--attachment [N:]KEY=PATH', '--timeout-ms', '--memory-mb', '--json', '--advance <duration>', '--realtime', '--allow-host', '--posthog-api', '--feed-captured']) assert.ok(run.stdout.includes(option), option)
   assert.match(run.stdout, /\{"1": \{"KEY": "value"\}, "2": \{\.\.\.\}\}/)
   assert.match(run.stdout, /default 30000/)
   assert.match(run.stdout, /Exit status: 0 /)

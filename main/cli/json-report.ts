@@ -36,7 +36,20 @@ export function createJsonReporter(mask: (text: string) => string): Reporter {
     tail(run: RunTail) {
       const teardown = run.teardown.map((t) => ({ plugin: t.plugin, error: error(t.error), logs: logs(t.logs) }))
       const crashes = run.crashes.map((c) => ({ message: mask(c.message), lost: c.lost }))
-      return `],"teardown":${JSON.stringify(teardown)},"crashes":${JSON.stringify(crashes)},"summary":${JSON.stringify({ ...summary, durationMs: round(run.durationMs) })}}\n`
+      const clock = run.clock ? { ...run.clock, logs: logs(run.clock.logs) } : null
+      const r = run.records
+      // Side effects, each record with `time` (the runtime clock's ISO time); texts masked like the logs.
+      const records = {
+        captured: r?.captured ?? [],
+        exported: (r?.exported ?? []).map((e) => ({ ...e, error: e.error === undefined ? undefined : mask(e.error) })),
+        exportMetrics: r?.exportMetrics ?? {},
+        fetches: (r?.fetches ?? []).map((f) => ({ ...f, url: mask(f.url), error: f.error === undefined ? undefined : mask(f.error), responseBodyPreview: f.responseBodyPreview === null ? null : mask(f.responseBodyPreview) })),
+        jobs: (r?.jobs ?? []).map((j) => ({ ...j, error: j.error === undefined ? undefined : mask(j.error) })),
+        scheduled: (r?.scheduled ?? []).map((s) => ({ ...s, error: s.error === undefined ? undefined : mask(s.error) })),
+        apiCalls: r?.apiCalls ?? [],
+      }
+      const tail = `,"clock":${JSON.stringify(clock)},"captured":${JSON.stringify(records.captured)},"exported":${JSON.stringify(records.exported)},"exportMetrics":${JSON.stringify(records.exportMetrics)},"fetches":${JSON.stringify(records.fetches)},"jobs":${JSON.stringify(records.jobs)},"scheduled":${JSON.stringify(records.scheduled)},"apiCalls":${JSON.stringify(records.apiCalls)}`
+      return `],"teardown":${JSON.stringify(teardown)},"crashes":${JSON.stringify(crashes)}${tail},"summary":${JSON.stringify({ ...summary, durationMs: round(run.durationMs) })}}\n`
     },
   }
 }

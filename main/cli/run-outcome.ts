@@ -2,7 +2,7 @@
 // run goes (100,000 events make a report too big to hold as one string): the head once the
 // pipeline is set up, one entry per event, the tail after teardown.
 import type { PluginEvent } from '../../common/plugin/event.ts'
-import type { EventResult, PluginLoadResult, TeardownResult } from '../../common/protocol/runtime.ts'
+import type { ClockReport, EventResult, PluginLoadResult, RuntimeRecords, TeardownResult } from '../../common/protocol/runtime.ts'
 import type { PluginFolder } from './plugin-folders.ts'
 
 export interface RunHead {
@@ -17,6 +17,10 @@ export interface RunTail {
   /** Runtime process crashes the supervisor reported while the run went on. */
   crashes: { message: string; lost: string[] }[]
   durationMs: number
+  /** What `--advance` ran after the events. */
+  clock?: ClockReport & { advancedMs: number }
+  /** Everything the runtime recorded (read after teardown, so its flush is in). */
+  records?: RuntimeRecords
 }
 
 /** A report written piece by piece; each method returns the text to write next. */

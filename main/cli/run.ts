@@ -10,6 +10,7 @@ import { EXIT, InputError, parseCommandArgs, positiveInteger } from './cli-error
 import { createJsonReporter } from './json-report.ts'
 import { readPluginFolders } from './plugin-folders.ts'
 import { parseAssignment, readAttachment, readConfigFile } from './plugin-settings.ts'
+import { parseDuration, readApiStubs } from './run-clock.ts'
 import type { RunTail } from './run-outcome.ts'
 import { createMasker, secretValues } from './secret-mask.ts'
 import { createTextReporter } from './text-report.ts'
@@ -36,10 +37,26 @@ Options:
   --attachment [N:]KEY=PATH  A file for an attachment field of plugin N. Repeatable.
   --timeout-ms <n>           Time limit per plugin call (default ${DEFAULT_TIMEOUT_MS}, PostHog's task timeout).
   --memory-mb <n>            Memory limit per plugin isolate (default ${DEFAULT_MEMORY_MB}).
+  --advance <duration>       After the events, move the runtime clock forward (90s, 10m, 1h, 1d,
+                             1h30m): scheduled tasks (runEveryMinute/Hour/Day at their cron
+                             boundaries), jobs, exportEvents buffer flushes and RetryError retries
+                             that fall due run, as PostHog's plugin-server would run them.
+                             The clock is virtual (it starts at 2022-08-12T00:00:00Z): no waiting.
+  --realtime                 Use the wall clock instead: timers fire for real, and --advance waits.
+  --allow-host <host>        Let plugins fetch from this host (e.g. 127.0.0.1:8080), besides any
+                             public host. Loopback (127.0.0.1, localhost, ::1) and metadata
+                             addresses are refused unless named here. Repeatable.
+  --posthog-api <file>       Answers for posthog.api calls: a JSON list of
+                             {"method", "path", "status", "body"}; other calls get a 404.
+  --feed-captured            Feed posthog.capture events back through the pipeline, as PostHog
+                             does (a loop guard stops endless capture chains).
   --json                     Print one JSON object:
                              {"setup":[{"plugin","error","logs"}],
-                              "results":[{"input","output","error","logs","droppedBy","stages"}], ...}
-                             one result per event, in order; "output" is null when dropped.
+                              "results":[{"input","output","error","logs","droppedBy","stages"}],
+                              "captured","exported","fetches","jobs","scheduled":[...], ...}
+                             one result per event, in order; "output" is null when dropped. Each
+                             record of captured/exported/fetches/jobs/scheduled has "time": the
+                             runtime clock's ISO time it happened at.
   -h, --help                 Show this help.
 
 Values of config fields marked "secret" in plugin.json are masked in everything printed
@@ -60,6 +77,11 @@ const OPTIONS = {
   attachment: { type: 'string', multiple: true },
   'timeout-ms': { type: 'string' },
   'memory-mb': { type: 'string' },
+  advance: { type: 'string' },
+  realtime: { type: 'boolean' },
+  'allow-host': { type: 'string', multiple: true },
+  'posthog-api': { type: 'string' },
+  'feed-captured': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const
@@ -74,6 +96,9 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!values.events) throw new InputError('--events <file> is required (a JSON array, one JSON event, or JSON Lines)')
   const timeoutMs = positiveInteger('--timeout-ms', values['timeout-ms'], DEFAULT_TIMEOUT_MS)
   const memoryMb = positiveInteger('--memory-mb', values['memory-mb'], DEFAULT_MEMORY_MB)
+  const advanceMs = values.advance === undefined ? null : parseDuration('--advance', values.advance)
+  const posthogApi = values['posthog-api'] ? readApiStubs(values['posthog-api']) : undefined
+  const allowHosts = values['allow-host'] ?? []
 
   const folders = readPluginFolders(positionals)
   const configs: Record<string, string>[] = values['config-file'] ? readConfigFile(values['config-file'], folders.length) : folders.map(() => ({}))
@@ -95,7 +120,18 @@ export async function runCommand(argv: string[]): Promise<number> {
   const plugins: PluginSpec[] = folders.map((f, i) => ({ id: f.id, dir: f.dir, config: configs[i], attachments: attachments[i] }))
   const mask = createMasker(folders.flatMap((f, i) => secretValues(f.json.config, configs[i])))
   const teamId = typeof events[0].team_id === 'number' ? events[0].team_id : 1
-  const request: LoadRequest = { plugins, options: { timeoutMs, memoryMb, teamId } }
+  const request: LoadRequest = {
+    plugins,
+    options: {
+      timeoutMs,
+      memoryMb,
+      teamId,
+      ...(values.realtime ? { realtime: true } : {}),
+      ...(values['feed-captured'] ? { feedCaptured: true } : {}),
+      ...(posthogApi ? { posthogApi } : {}),
+      ...(allowHosts.length ? { fetchPolicy: { mode: 'allow' as const, allowHosts: ['*', ...allowHosts] } } : {}),
+    },
+  }
 
   const crashes: RunTail['crashes'] = []
   const started = performance.now()
@@ -127,8 +163,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       })
       await write(text)
     }
+    const clock = advanceMs === null ? undefined : { ...(await runner.advance(advanceMs)), advancedMs: advanceMs }
     const { teardown } = await runner.unload()
-    await write(reporter.tail({ teardown, crashes, durationMs: performance.now() - started }))
+    const records = await runner.records()
+    await write(reporter.tail({ teardown, crashes, durationMs: performance.now() - started, clock, records }))
     for (const crash of crashes) process.stderr.write(`plugin-studio run: the runtime process crashed and was restarted: ${mask(crash.message)}\n`)
     return crashes.length ? EXIT.failed : EXIT.ok
   } catch (error) {

@@ -62,6 +62,21 @@ export function createTextReporter(mask: (text: string) => string, colour: boole
 
     tail(run: RunTail) {
       const lines: string[] = []
+      if (run.clock) {
+        const fired = run.clock.fired.length
+        lines.push('', `${paint('bold', `Advanced ${formatMs(run.clock.advancedMs)}`)} ${paint('dim', `to ${run.clock.now}: ${fired} timer${fired === 1 ? '' : 's'} fired${run.clock.truncated ? ' (stopped early: too many)' : ''}`)}`)
+        for (const log of run.clock.logs) lines.push(`  ${paint('dim', log.time ? new Date(log.time).toISOString().slice(11, 19) : '')} ${logLine(log, mask, paint)}`)
+      }
+      const r = run.records
+      if (r && (r.scheduled.length || r.jobs.length || r.exported.length || r.fetches.length || r.captured.length)) {
+        const metrics = Object.entries(r.exportMetrics).map(([p, m]) => `${p} delivered ${m.delivered}, retried ${m.retried}, failed ${m.failed}`)
+        lines.push(
+          '',
+          paint('bold', 'Side effects') +
+            ` ${r.scheduled.length} scheduled run(s), ${r.jobs.length} job(s), ${r.exported.length} export batch(es), ${r.fetches.length} fetch(es), ${r.captured.length} captured event(s)` +
+            (metrics.length ? ` · exportEvents: ${metrics.join('; ')}` : ''),
+        )
+      }
       for (const t of run.teardown) {
         if (!t.error && t.logs.length === 0) continue
         lines.push('', `${paint('bold', 'Teardown')} ${t.plugin}${t.error ? ` ${paint('red', `failed: ${mask(t.error)}`)}` : ''}`)
@@ -131,4 +146,12 @@ function value(v: unknown, mask: (t: string) => string): string {
 
 function short(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text
+}
+
+function formatMs(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`
+  if (ms % 1000 === 0) return `${ms / 1000}s`
+  return `${ms}ms`
 }

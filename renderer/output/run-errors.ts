@@ -24,6 +24,7 @@ function toRunError(title: string, error: string, detail: SerializedError | unde
 
 export function runErrors(state: StudioState): RunError[] {
   const errors: RunError[] = []
+  if (state.runRefusal) errors.push({ title: 'Run refused', message: state.runRefusal, frames: [], place: null })
   for (const setup of state.setup) {
     if (setup.error) errors.push(toRunError(`Loading ${setup.plugin}`, setup.error, setup.errorDetail, setup.plugin, state))
   }

@@ -1,7 +1,7 @@
 // Running events through the selected plugin: Run (the selected event), Step (the next one), Run all
 // (the rest, with progress), Reset (reload the plugin, clear state). Runs happen one at a time.
 import type { EventResult } from '../../common/protocol/runtime.ts'
-import type { RunOutcome } from '../../common/protocol/studio.ts'
+import { MISSING_CONFIG_ERROR, type RunOutcome } from '../../common/protocol/studio.ts'
 import { studio } from './client.ts'
 import { errorText, notify, store, type RunPhase } from './studio-state.ts'
 import { eventsAt, openEventFile } from '../debugger/event-pages.ts'
@@ -21,7 +21,9 @@ function serial<T>(phase: RunPhase, work: () => Promise<T>): Promise<T | undefin
     try {
       return await work()
     } catch (error) {
-      notify('error', errorText(error))
+      // A run refused for a missing config value shows in Configuration and Output, not as a notice.
+      if ((error as Error | undefined)?.name === MISSING_CONFIG_ERROR) store.set({ runRefusal: errorText(error), shownResult: null, setup: [] })
+      else notify('error', errorText(error))
       return undefined
     } finally {
       store.set({ phase: 'idle', progress: null })
@@ -44,7 +46,7 @@ function record(outcome: RunOutcome, firstIndex: number, elapsedMs: number): voi
   store.set((s) => {
     const results: Record<number, EventResult> = { ...s.results }
     outcome.results.forEach((result, i) => (results[firstIndex + i] = result))
-    return { results, setup: outcome.setup, lastRunMs: Math.round(elapsedMs) }
+    return { results, setup: outcome.setup, lastRunMs: Math.round(elapsedMs), runRefusal: null }
   })
 }
 
@@ -120,13 +122,13 @@ export function reset(): Promise<void> {
     if (!plugins) return
     store.set({ results: {}, shownResult: null, cursor: 0, setup: [] })
     const outcome = await studio().resetPipeline({ plugins })
-    store.set({ setup: outcome.setup })
+    store.set({ setup: outcome.setup, runRefusal: null })
     notify('info', `Reset: cleared ${outcome.cleared.join(', ')}; setupPlugin ran again.${outcome.notCleared.length ? ` Not cleared: ${outcome.notCleared.join('; ')}.` : ''}`)
   }).then(() => undefined)
 }
 
 export function forgetResults(): void {
-  store.set({ results: {}, shownResult: null, cursor: 0, setup: [] })
+  store.set({ results: {}, shownResult: null, cursor: 0, setup: [], runRefusal: null })
 }
 
 export function showResult(index: number): void {

@@ -68,6 +68,11 @@ export interface StudioState {
   lastRunMs: number | null
   settings: StudioSettings | null
   config: PluginConfigState | null
+  /**
+   * The message of the last run (or load) the backend refused because the plugin lacks a required
+   * config value (`MISSING_CONFIG_ERROR`); null once a run goes through. Configuration and Output show it.
+   */
+  runRefusal: string | null
   dialog: null | 'newPlugin' | 'settings' | 'publish'
   notices: Notice[]
 }
@@ -98,6 +103,7 @@ export const initialState: StudioState = {
   lastRunMs: null,
   settings: null,
   config: null,
+  runRefusal: null,
   dialog: null,
   notices: [],
 }

@@ -109,7 +109,7 @@ test('link-local and cloud metadata addresses are refused even with "*", unless 
 test('a redirect towards a refused address is stopped; an allowed one is followed', async () => {
   const recorder = createFetchRecorder({ now: () => 0 })
   await assert.rejects(
-    performFetch({ mode: 'allow', allowHosts: ['*'] }, recorder, { url: `${base}/redirect-to-metadata` }),
+    performFetch({ mode: 'allow', allowHosts: ['*', '127.0.0.1'] }, recorder, { url: `${base}/redirect-to-metadata` }),
     /169\.254\.169\.254 is a link-local or cloud metadata address.*\(redirected from/,
   )
   const followed = await performFetch(allowLocal, recorder, { url: `${base}/redirect-home` })
@@ -169,4 +169,15 @@ test('network failures are recorded with the error and rethrown', async () => {
   await assert.rejects(performFetch({ mode: 'allow', allowHosts: ['*'] }, recorder, { url: 'https://api.example.com/' }, failing), /fetch failed/)
   assert.deepEqual(recorder.records().map((r) => [r.status, r.error]), [[null, 'fetch failed']])
   assert.deepEqual(redactHeaders([['proxy-authorization', 'x'], ['x-session-token', 'y'], ['accept', '*/*']]), [['proxy-authorization', '[redacted]'], ['x-session-token', '[redacted]'], ['accept', '*/*']])
+})
+
+test('loopback (the studio\'s own machine) is refused under "*" unless allowHosts names it', async () => {
+  const recorder = createFetchRecorder({ now: () => 0 })
+  for (const url of [`${base}/echo`, 'http://localhost:9/x', 'http://[::1]:9/x', 'http://127.1.2.3/x', 'http://0.0.0.0/x']) {
+    const refused = checkFetch({ mode: 'allow', allowHosts: ['*'] }, url)
+    assert.match(refused ?? '', /is this machine \(loopback\).*exactly in allowHosts/, url)
+  }
+  await assert.rejects(performFetch({ mode: 'allow', allowHosts: ['*'] }, recorder, { url: `${base}/echo` }), /allowHosts/)
+  const allowed = await performFetch({ mode: 'allow', allowHosts: ['*', '127.0.0.1'] }, recorder, { url: `${base}/echo` })
+  assert.equal(allowed.status, 200)
 })

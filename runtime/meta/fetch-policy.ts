@@ -220,10 +220,11 @@ export function checkFetch(policy: FetchPolicy, rawUrl: string): string | null {
     if (schemes.has(url.protocol)) return null
     return `fetch to ${shown} refused: the ${url.protocol} scheme is not allowed. Add "${url.protocol}" to allowSchemes in ${FETCH_SETTING} to allow it.`
   }
-  if (isLoopback(url.hostname) && !namedExplicitly(policy, url)) {
+  // Loopback behind a "*" or a "*.…" pattern: say why this host is special (a plain list says "not in allowHosts" below).
+  if (isLoopback(url.hostname) && !namedExplicitly(policy, url) && policy.allowHosts.some((p) => hostMatches(p, url))) {
     return `fetch to ${shown} refused: ${url.hostname} is this machine (loopback), where the studio itself listens. Name "${url.host}" (or "${url.hostname}") exactly in allowHosts of ${FETCH_SETTING} to allow it.`
   }
-  const special = METADATA_HOSTS.has(url.hostname.toLowerCase()) || isLinkLocal(url.hostname) || isLoopback(url.hostname)
+  const special = METADATA_HOSTS.has(url.hostname.toLowerCase()) || isLinkLocal(url.hostname)
   if (special && !namedExplicitly(policy, url)) {
     return `fetch to ${shown} refused: ${url.hostname} is a link-local or cloud metadata address. Name "${url.host}" exactly in allowHosts of ${FETCH_SETTING} to allow it.`
   }

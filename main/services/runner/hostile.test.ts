@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { LogEntry, PluginEvent } from '../../../common/plugin/event.ts'
-import type { EventResult, LoadResult, PluginSpec, RuntimeOptions, TeardownResult } from '../../../common/protocol/runtime.ts'
+import type { ClockReport, EventResult, LoadResult, PluginSpec, RuntimeOptions, TeardownResult } from '../../../common/protocol/runtime.ts'
 import { Runner, RuntimeCrashError } from './runner.ts'
 import { fixtureDir, makeEvent } from './test-fixtures.ts'
 
@@ -31,6 +31,8 @@ interface CheckContext {
   /** Logs the runtime pushed while the case ran (runner.on('log')), including those outside any event. */
   liveLogs: LogEntry[]
   load: LoadResult | undefined
+  /** What runUntilIdle did after the events: jobs, retries and export flushes run on the runtime's clock. */
+  clock: ClockReport | undefined
   probeRequests: string[]
   limits: RuntimeOptions
 }
@@ -52,6 +54,8 @@ interface HostileCase {
   event?: (i: number) => PluginEvent
   config?: (env: { probePort: number }) => Record<string, string>
   check?: (ctx: CheckContext) => void
+  /** False when the plugin does its work off the events (an export buffer flushed by the clock): no stage per event. */
+  stagePerEvent?: boolean
   /** A tighter bound on the time to containment than the default (limit × attempts + margin). */
   maxContainmentMs?: number
   /** Attempts the runtime may spend on one call (PostHog retries setupPlugin/onEvent on TimeoutError); 1 by default. */
@@ -111,16 +115,17 @@ const HOSTILE_CASES: HostileCase[] = [
   { name: 'loop-teardown', behaviour: 'sync infinite loop in teardownPlugin', expect: 'teardown-error', error: TIMED_OUT },
   {
     name: 'loop-export-events',
-    behaviour: 'sync infinite loop in exportEvents (flushed at the end of the call)',
+    behaviour: 'sync infinite loop in exportEvents (reached when the export buffer flushes)',
     expect: 'handled',
+    stagePerEvent: false,
     check: (ctx) => {
-      for (const r of [ctx.results[0], ctx.results[2]]) {
-        const said = [...r.stages.filter((s) => s.plugin === HOSTILE && s.method === 'exportEvents').map((s) => s.error ?? ''), ...r.logs.filter((l) => l.plugin === HOSTILE).map((l) => l.message)]
-        assert.ok(said.some((m) => TIMED_OUT.test(m)), "the last event of each call carries exportEvents' timeout")
-      }
+      const said = [
+        ...ctx.results.flatMap((r) => [...r.stages.filter((s) => s.plugin === HOSTILE && s.method === 'exportEvents').map((s) => s.error ?? ''), ...r.logs.filter((l) => l.plugin === HOSTILE).map((l) => l.message)]),
+        ...(ctx.clock?.logs ?? []).filter((l) => l.plugin === HOSTILE).map((l) => l.message),
+        ...ctx.liveLogs.filter((l) => l.plugin === HOSTILE).map((l) => l.message),
+      ]
+      assert.ok(said.some((m) => TIMED_OUT.test(m)), "exportEvents' timeout is recorded (on the events, or in the clock's report when the buffer flushes)")
     },
-    defect:
-      "Two faults, seen on successive runtime versions. (1) runtime/pipeline.ts processEvents, the end-of-call export flush: `this.attach(last, plugin, 'exportEvents', r)` passes no error, so an exportEvents failure (here its TimeoutError after the 1 s limit) becomes a stage with error null and no log: it vanishes. Fix: `const d = plugin.describe(r.error); this.attach(last, plugin, 'exportEvents', r, d.text, d.detail)` and a PLUGIN error log, as for processEvent. (2) Later: the whole processEvents call rejects with `TypeError: Cannot read properties of undefined (reading 'error')` at pipeline.ts runOnEvent (`items[j].error`): PluginIsolate.run returned fewer results than items. Fix: run() fills every missing slot with an error item (as failRest does), and runOnEvent/runBatch never dereference a missing item.",
   },
   { name: 'loop-async-await', behaviour: 'while (true) await Promise.resolve()', expect: 'event-error', error: TIMED_OUT },
   {
@@ -159,14 +164,15 @@ const HOSTILE_CASES: HostileCase[] = [
   { name: 'capture-loop', behaviour: 'posthog.capture in an endless loop', expect: 'event-error', error: new RegExp(`${MEMORY.source}|${TIMED_OUT.source}`, 'i') },
   {
     name: 'jobs-self-scheduling',
-    behaviour: 'jobs that enqueue themselves without end (and 100 000 enqueues per event)',
+    behaviour: 'jobs that enqueue themselves without end (and 5 000 enqueues per event)',
     expect: 'handled',
     check: (ctx) => {
       for (const r of ctx.results) {
         const jobs = r.stages.filter((s) => s.plugin === HOSTILE).reduce((n, s) => n + (s.jobs?.length ?? 0), 0)
         assert.ok(jobs <= 10_000, `${jobs} job records for one event: enqueues are not capped`)
-        if (jobs < 100_000 && !hostileErrors(r).length) assert.ok(r.logs.some((l) => /dropped|cut|at most/i.test(l.message)), 'job records were dropped without saying so')
       }
+      assert.ok(ctx.clock, 'runUntilIdle answered')
+      assert.equal(ctx.clock.truncated, true, 'jobs that enqueue themselves forever: runUntilIdle must stop at its bound and say so (truncated)')
     },
   },
   // ---- sandbox escapes -----------------------------------------------------------------------------
@@ -284,8 +290,17 @@ const HOSTILE_CASES: HostileCase[] = [
       assert.deepEqual(ctx.probeRequests.splice(0), [], 'the plugin reached a server on 127.0.0.1')
       fetchRefused(ctx)
     },
+  },
+  {
+    name: 'fire-and-forget-writes',
+    behaviour: 'storage.set and jobs.x().runNow() without await, then return at once',
+    expect: 'neutralised',
+    check: (ctx) => {
+      const read = hostileOutputs(ctx).map((p) => p.read_back)
+      assert.deepEqual(read, ['missing', 'written', 'written'], 'an un-awaited storage write is lost')
+    },
     defect:
-      'runtime/meta/fetch-policy.ts: the default policy (allowHosts ["*"]) lets any plugin reach loopback (127.0.0.1, localhost, ::ffff:127.0.0.1, 2130706433, 0.0.0.0) and private addresses — the studio\'s own browser-mode server, a local Redis, the LAN. Fix: let "*" mean public hosts only and treat loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), unspecified and their IPv4-mapped/decimal forms like link-local: refused unless named explicitly in allowHosts; resolve names and check the addresses too (DNS pinning), as PostHog\'s own raiseIfUserProvidedUrlUnsafe does.',
+      'runtime/sandbox/plugin-isolate.ts run(): when collect() answers done, the host-op requests collected in that same slice are ignored — an un-awaited storage.set or jobs.x().runNow() issued just before the method returned is silently lost (the StateOp is still recorded, so the studio shows a write that never happened; the job never reaches the queue). PostHog performs both. Fix: when done and state.requests is not empty, serve them (answerWithin, bounded by the time limit) and resume before returning the results.',
   },
   { name: 'crypto-random-bytes-huge', behaviour: '1 GB from the host-side crypto.randomBytes', expect: 'event-error', error: new RegExp(`at most \\d+ bytes|larger than|${MEMORY.source}`, 'i') },
   { name: 'zlib-bomb', behaviour: 'a gzip bomb inflated by the host-side zlib (1 MB → 1 GB)', expect: 'event-error', error: new RegExp(`at most \\d+ bytes|larger than|${MEMORY.source}`, 'i') },
@@ -412,7 +427,7 @@ function checkResults(c: HostileCase, events: PluginEvent[], results: EventResul
       else if (c.error && !errors.some((e) => c.error!.test(e))) problems.push(`${where}: error ${JSON.stringify(errors[0].slice(0, 200))} does not match ${c.error}`)
     }
     if (c.expect === 'neutralised' && errors.length) problems.push(`${where}: expected the plugin to run (neutralised), it failed: ${errors[0].slice(0, 200)}`)
-    if (c.expect === 'handled' && errors.length === 0 && r.stages.every((s) => s.plugin !== HOSTILE)) problems.push(`${where}: the hostile plugin's fate on this event is not recorded`)
+    if (c.expect === 'handled' && c.stagePerEvent !== false && errors.length === 0 && r.stages.every((s) => s.plugin !== HOSTILE)) problems.push(`${where}: the hostile plugin's fate on this event is not recorded`)
   })
 }
 
@@ -476,6 +491,14 @@ for (const c of HOSTILE_CASES.filter((k) => !ONLY || ONLY.includes(k.name))) {
     if (c.expect !== 'load-error' && c.expect !== 'teardown-error') containment ??= call1Ms
     const r2 = await step<EventResult[]>('processEvents (2 events)', () => runner.processEvents(rest), 2)
     if (r2) checkResults(c, rest, r2, false, problems)
+    // Jobs, retries, export buffers and runEvery* run on the runtime's clock: run what is due, then one
+    // virtual minute more (the first runEveryMinute, the export buffer's default flush). Both are bounded.
+    const tIdle = performance.now()
+    const idle = await step<ClockReport>('runUntilIdle', () => runner.runUntilIdle(), 5)
+    const minute = await step<ClockReport>('advance(61 s)', () => runner.advance(61_000), 5)
+    const clock: ClockReport | undefined =
+      idle && minute ? { ...minute, truncated: idle.truncated || minute.truncated, fired: [...idle.fired, ...minute.fired], logs: [...idle.logs, ...minute.logs] } : undefined
+    if (c.stagePerEvent === false) containment = performance.now() - tIdle
     const t3 = performance.now()
     const teardown = await step<TeardownResult>('unload', () => runner.unload(), 2)
     if (c.expect === 'teardown-error') {
@@ -486,7 +509,7 @@ for (const c of HOSTILE_CASES.filter((k) => !ONLY || ONLY.includes(k.name))) {
     }
     if (c.check && r1 && r2) {
       try {
-        c.check({ results: [...r1, ...r2], liveLogs, load, probeRequests, limits: LIMITS })
+        c.check({ results: [...r1, ...r2], liveLogs, load, clock, probeRequests, limits: LIMITS })
       } catch (error) {
         problems.push(describeError(error).split('\n')[0].slice(0, 400))
       }

@@ -30,18 +30,22 @@ test('plugins with scheduled tasks or jobs are set up at load (eager)', async ()
   assert.ok(load.setup[0].logs.some((l) => l.message === 'setup ran'))
 })
 
-test("RetryError in setupPlugin is retried with PostHog's back-off, logged with its delays", async () => {
+test("RetryError in setupPlugin is retried with PostHog's back-off on the runtime clock", async () => {
   await loadFixtures(runner, ['setup-retry'])
   const [r] = await runner.processEvents([makeEvent()])
-  const retries = r.logs.filter((l) => l.source === 'SYSTEM' && l.message.startsWith('setupPlugin failed with'))
+  const retryLine = (l: { source: string; message: string }) => l.source === 'SYSTEM' && l.message.startsWith('setupPlugin failed with')
   assert.deepEqual(
-    retries.map((l) => l.message.replace(/instance ID [^)]+/, 'instance ID X')),
-    [
-      'setupPlugin failed with RetryError (attempt 1/5): not yet (1) (instance ID X). Retrying in 5 s...',
-      'setupPlugin failed with RetryError (attempt 2/5): not yet (2) (instance ID X). Retrying in 10 s...',
-    ],
+    r.logs.filter(retryLine).map((l) => l.message.replace(/instance ID [^)]+/, 'instance ID X')),
+    ['setupPlugin failed with RetryError (attempt 1/5): not yet (1) (instance ID X). Retrying in 5 s...'],
   )
-  assert.equal(r.output?.properties?.setupAttempts, 3)
+  assert.equal(r.output?.properties?.setupAttempts, undefined, 'PostHog uses the methods while a retry is pending')
+  const second = await runner.advance(5000)
+  assert.deepEqual(second.fired.map((f) => f.label), ['setupPlugin retry'])
+  assert.ok(second.logs.some((l) => retryLine(l) && l.message.includes('(attempt 2/5): not yet (2)') && l.message.endsWith('Retrying in 10 s...')))
+  const third = await runner.advance(10_000)
+  assert.ok(third.logs.some((l) => /^setupPlugin succeeded/.test(l.message)))
+  const [after] = await runner.processEvents([makeEvent()])
+  assert.equal(after.output?.properties?.setupAttempts, 3)
   const teardown = await runner.unload()
   assert.ok(teardown.teardown[0].logs.some((l) => l.message === 'tearing down after 3 attempts'))
   assert.ok(teardown.teardown[0].logs.some((l) => /^Plugin unloaded \(instance ID .+\)\.$/.test(l.message)))
@@ -116,21 +120,24 @@ test('onEvent gets the ProcessedPluginEvent after processEvent; RetryError is re
   const [r, retried] = await runner.processEvents([makeEvent({ $set: { email: 'a@b.c' } }), makeEvent({ event: 'retry-me' })])
   const log = r.logs.find((l) => l.message.startsWith('onEvent'))!.message
   assert.equal(log, 'onEvent ["distinct_id","ip","team_id","event","properties","timestamp","$set","$set_once","uuid","elements"] true 1 ["On event (1)"]')
-  assert.deepEqual(retried.stages.filter((s) => s.method === 'onEvent').map((s) => s.error), ['RetryError (attempt 1/5): later', null])
-  assert.equal(retried.error, null)
+  assert.deepEqual(retried.stages.filter((s) => s.method === 'onEvent').map((s) => s.error), ['RetryError (attempt 1/5): later'])
+  assert.ok(retried.logs.some((l) => l.message === 'onEvent failed with RetryError (attempt 1/5): later. Retrying in 5 s.'))
+  assert.equal(retried.error, null, 'a retry is pending, not a failure')
+  const retry = await runner.advance(5000)
+  assert.deepEqual(retry.fired.map((f) => f.label), ['onEvent retry'])
+  assert.ok(!retry.logs.some((l) => l.level === 'error'), 'the second attempt succeeded')
 })
 
-test('exportEvents: events are buffered through onEvent and flushed at the end of the call; RetryError retried', async () => {
+test('exportEvents: events are buffered through onEvent and flushed on the clock and at teardown', async () => {
   const load = await loadFixtures(runner, ['export-events'])
-  assert.deepEqual(load.setup[0].capabilities.methods, ['setupPlugin', 'teardownPlugin', 'exportEvents', 'onEvent'].filter((m) => m !== 'setupPlugin'))
+  assert.deepEqual(load.setup[0].capabilities.methods, ['teardownPlugin', 'exportEvents', 'onEvent'])
   assert.deepEqual(load.setup[0].capabilities.jobs, ['exportEventsWithRetry'])
   assert.equal(load.setup[0].setup, 'ready', 'the exportEventsWithRetry job makes setup eager, as in PostHog')
-  const results = await runner.processEvents([makeEvent({ event: 'a' }), makeEvent({ event: '$ignored' }), makeEvent({ event: 'fail-once' })])
-  const exportStage = results[2].stages.find((s) => s.method === 'exportEvents')!
-  assert.ok(exportStage, 'the flush is reported on the last event of the call')
-  assert.deepEqual(exportStage.jobs?.map((j) => (j as { type: string; delayMs: number }).type), ['exportEventsWithRetry'])
-  assert.ok(exportStage.logs.some((l) => l.message === 'exported 2 a,fail-once'))
+  await runner.processEvents([makeEvent({ event: 'a' }), makeEvent({ event: '$ignored' }), makeEvent({ event: 'b' })])
+  const state = await runner.state()
+  assert.equal(state.plugins[0].exportBuffer?.events, 2, '$ignored is in exportEventsToIgnore')
   const teardown = await runner.unload()
+  assert.ok(teardown.teardown[0].logs.some((l) => l.message === 'exported 2 a,b'), 'teardown flushes the buffer')
   assert.ok(teardown.teardown[0].logs.some((l) => l.message === 'teardown'))
 })
 
