@@ -31,7 +31,11 @@ const PLUGIN_JSON = {
   ],
 }
 
-const INDEX_JS = `export function processEvent(event, { config, attachments }) {
+const INDEX_JS = `export function setupPlugin({ config }) {
+  if (config.greeting === 'explode') throw new Error('setup refuses the greeting "explode"')
+}
+
+export function processEvent(event, { config, attachments }) {
   const file = attachments.allowList
   console.log(file ? 'allow list: ' + file.file_name + ' ' + file.contents.length + ' bytes' : 'allow list: none')
   const greeting = config.mode === 'upper' ? config.greeting.toUpperCase() : config.greeting
@@ -73,8 +77,16 @@ describe('the Configuration pane', () => {
 
   test('every field type renders its control, labelled with its name', async (t) => {
     if (!requireSystemPart(t, 'chromium')) return
+    // A tall window, and the Configuration pane dragged taller, so the screenshots show the whole form.
+    await ui.page.setViewportSize({ width: 1440, height: 1400 })
     await ui.open(studio.url)
     await ui.selectPlugin('Config demo')
+    const splitter = ui.page.getByRole('separator', { name: 'Resize Configuration' })
+    const box = (await splitter.boundingBox())!
+    await ui.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    await ui.page.mouse.down()
+    await ui.page.mouse.move(box.x + box.width / 2, 1150, { steps: 5 })
+    await ui.page.mouse.up()
     const config = pane()
     const tag = (label: string) => config.getByLabel(label, { exact: true }).evaluate((el) => `${el.tagName.toLowerCase()}:${(el as unknown as { type: string }).type}`)
     await config.getByLabel('Greeting', { exact: true }).waitFor()
@@ -163,6 +175,19 @@ describe('the Configuration pane', () => {
     await session.screenshot('configuration-05-value-reruns')
   })
 
+  test('a setupPlugin error shows next to the form', async (t) => {
+    if (!requireSystemPart(t, 'chromium')) return
+    const config = pane()
+    await config.getByLabel('Greeting', { exact: true }).fill('explode')
+    const failure = config.getByRole('alert').filter({ hasText: 'setupPlugin failed' })
+    await failure.waitFor({ timeout: 20_000 })
+    assert.match((await failure.textContent()) ?? '', /setup refuses the greeting "explode"/)
+    await session.screenshot('configuration-06-setup-error')
+    await config.getByLabel('Greeting', { exact: true }).fill('Howdy from e2e')
+    await failure.waitFor({ state: 'detached', timeout: 20_000 })
+    await ui.diffRow('properties.greeting').filter({ hasText: 'HOWDY FROM E2E' }).waitFor({ timeout: 20_000 })
+  })
+
   test('an attachment picked from disk reaches the plugin, bytes intact', async (t) => {
     if (!requireSystemPart(t, 'chromium')) return
     const bytes = Buffer.alloc(3000)
@@ -175,7 +200,12 @@ describe('the Configuration pane', () => {
     const stored = (await filesUnder(path.join(studio.workspaceDir, '.plugin-studio'))).find((f) => f.endsWith('allow-list.bin'))
     assert.ok(stored, 'stored under .plugin-studio/attachments')
     assert.deepEqual(await readFile(stored), bytes, 'byte for byte')
-    await session.screenshot('configuration-06-attachment')
+    await session.screenshot('configuration-07-attachment')
+    // The same form as a PostHog user sees it (for docs screenshots).
+    await pane().getByLabel('PostHog preview').check()
+    await pane().getByRole('region', { name: 'PostHog preview' }).waitFor()
+    await session.screenshot('configuration-08-posthog-preview')
+    await pane().getByLabel('PostHog preview').uncheck()
   })
 
   test('editing plugin.json updates the form live, and saving config saves plugin.json first', async (t) => {
@@ -186,7 +216,7 @@ describe('the Configuration pane', () => {
     // No save: the form follows the editor.
     await pane().getByLabel('Suffix', { exact: true }).waitFor()
     await ui.page.getByRole('tab', { name: /plugin\.json/ }).locator('.dirty-dot').waitFor()
-    await session.screenshot('configuration-07-live-plugin-json')
+    await session.screenshot('configuration-09-live-plugin-json')
     // Storing a value of the new field saves plugin.json first (the backend reads fields from the saved file).
     await pane().getByLabel('Suffix', { exact: true }).fill('!')
     await ui.page.getByRole('tab', { name: /plugin\.json/ }).locator('.dirty-dot').waitFor({ state: 'detached', timeout: 20_000 })

@@ -65,7 +65,7 @@ describe('the Debugger pane', () => {
   const stages = () => ui.page.getByRole('region', { name: /^Event \d+ stages$/ })
 
   async function chooseEventFile(label: string): Promise<void> {
-    const select = debuggerPane().getByLabel('Events', { exact: true })
+    const select = debuggerPane().getByRole('combobox', { name: 'Event file' })
     await select.selectOption({ label })
   }
 
@@ -88,6 +88,13 @@ describe('the Debugger pane', () => {
     await mkdir(importDir, { recursive: true })
     session = await openBrowser()
     ui = new StudioPage(session.page)
+    // Room for the Debugger: a wider side column and a short Configuration pane (sizes a user can drag).
+    await session.context.addInitScript(() => {
+      ;(globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
+        'plugin-studio:layout',
+        JSON.stringify({ filesWidth: 200, sideWidth: 560, outputHeight: 240, configHeight: 110 }),
+      )
+    })
   })
   after(async () => {
     await session?.screenshot('debugger-99-last-state').catch(() => undefined)
@@ -114,7 +121,7 @@ describe('the Debugger pane', () => {
     assert.ok(kinds.some((k) => k.startsWith('removed') && k.includes('properties.$ip')), 'a removed property')
     await process1.getByRole('list', { name: /Logs of processEvent/ }).getByText('processing $pageview').waitFor()
     await stages().getByRole('article', { name: `onEvent · ${PLUGIN}` }).getByText('onEvent saw $pageview').waitFor()
-    await stages().getByRole('article', { name: 'Final event' }).getByRole('table', { name: 'Changes in the final event' }).waitFor()
+    await stages().getByRole('article', { name: 'Final event' }).getByRole('table', { name: 'Changes from the input' }).waitFor()
     // The cache and storage operations of the stage.
     const ops = process1.getByRole('table', { name: /Cache and storage/ })
     assert.match((await ops.textContent()) ?? '', /cache.*seen.*storage.*last/s)

@@ -65,7 +65,13 @@ function BoundForm({ plugin, text, config, preview }: { plugin: string; text: st
   // The fields the form shows: the editor's plugin.json, or its last good version while it has errors.
   const form = usePluginJsonForm(text, jsonPath)
   const fields = useMemo<ConfigField[]>(() => form.plugin?.config ?? [], [form.plugin])
-  const setupError = useStore(store, (s) => s.setup.find((r) => r.plugin === plugin)?.error ?? null)
+  // setupPlugin's failure: at load (plugins set up eagerly), or on the event that ran it (PostHog's lazy setup).
+  const setupError = useStore(store, (s) => {
+    const atLoad = s.setup.find((r) => r.plugin === plugin)?.error
+    if (atLoad) return atLoad
+    const shown = s.shownResult === null ? undefined : s.results[s.shownResult]
+    return shown?.stages.find((stage) => stage.plugin === plugin && stage.method === 'setupPlugin' && stage.error)?.error ?? null
+  })
   const refusal = useStore(store, (s) => s.runRefusal)
   // The fields of plugin.json as saved: the backend's view (which fields are secret, what is missing).
   const savedFieldsKey = useStore(store, (s) => JSON.stringify(s.plugins.find((p) => p.id === plugin)?.config ?? null))
@@ -74,6 +80,14 @@ function BoundForm({ plugin, text, config, preview }: { plugin: string; text: st
   const latest = useRef({ draft, fields })
   latest.current = { draft, fields }
   const [storeRefusal, setStoreRefusal] = useState<string | null>(null)
+  // The refusal comes from a click on Save at the bottom of the form: bring the question into view.
+  const storeBanner = useRef<HTMLDivElement>(null)
+  const storeButton = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    if (!storeRefusal) return
+    storeBanner.current?.scrollIntoView({ block: 'nearest' })
+    storeButton.current?.focus({ preventScroll: true })
+  }, [storeRefusal])
   const [busy, setBusy] = useState(false)
 
   // A stored config that changed (a save, a reload) comes into the draft; unsaved edits stay.
@@ -225,12 +239,12 @@ function BoundForm({ plugin, text, config, preview }: { plugin: string; text: st
         </div>
       )}
       {askForStore && (
-        <div className="config-banner config-banner-warning" role="alert" aria-label="No keychain">
+        <div ref={storeBanner} className="config-banner config-banner-warning" role="alert" aria-label="No keychain">
           <span className="config-banner-text">
             {storeRefusal ??
-              'No OS keychain is available on this computer, and Plugin Studio never writes secret values to a file. Secret fields can be kept in memory for this session only (enter them again after a restart).'}
+              'No OS keychain here, and secret values never go to a file: secret fields can be kept in memory for this session only (enter them again after a restart).'}
           </span>
-          <button type="button" className="small" onClick={acceptSessionOnly}>
+          <button ref={storeButton} type="button" className="small" onClick={acceptSessionOnly}>
             Keep secrets for this session only
           </button>
         </div>

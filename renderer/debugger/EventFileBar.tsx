@@ -23,7 +23,7 @@ export function EventFileBar({ busy }: { busy: boolean }) {
       <div className="event-file-row">
         <label className="field inline event-file-select">
           <span>Events</span>
-          <select value={eventFileId ?? ''} onChange={(e) => attempt(selectEventFile(e.target.value))} disabled={busy}>
+          <select aria-label="Event file" value={eventFileId ?? ''} onChange={(e) => attempt(selectEventFile(e.target.value))} disabled={busy}>
             {samples.length > 0 && (
               <optgroup label="Sample events (read-only)">
                 {samples.map((f) => (
@@ -72,19 +72,20 @@ export function EventFileBar({ busy }: { busy: boolean }) {
         )}
         {editable && (
           <>
-            <button type="button" className="small" onClick={startAdding} disabled={busy} title="Add an event after the selected one">
+            <button type="button" className="small" onClick={startAdding} disabled={busy} aria-label="Add event" title="Add an event after the selected one">
               <Icon name="plus" />
-              Add event
+              Add
             </button>
-            <button type="button" className="small" onClick={() => attempt(startEditing(selected))} disabled={busy || !hasEvent} title="Edit the selected event">
+            <button type="button" className="small" onClick={() => attempt(startEditing(selected))} disabled={busy || !hasEvent} aria-label="Edit event" title="Edit the selected event">
               <Icon name="pencil" />
-              Edit event
+              Edit
             </button>
-            <button type="button" className="small" onClick={() => attempt(duplicateEvent(selected))} disabled={busy || !hasEvent} title="Insert a copy of the selected event after it">
-              Duplicate event
+            <button type="button" className="small" onClick={() => attempt(duplicateEvent(selected))} disabled={busy || !hasEvent} aria-label="Duplicate event" title="Insert a copy of the selected event after it">
+              Duplicate
             </button>
             <button type="button" className="small" onClick={() => attempt(deleteEvent(selected))} disabled={busy || !hasEvent} aria-label="Delete event" title="Delete the selected event from the file">
               <Icon name="trash" />
+              Delete
             </button>
           </>
         )}

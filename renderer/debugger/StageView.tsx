@@ -86,7 +86,7 @@ function StageCard({ step, state }: { step: StageStep; state: StudioState }) {
         <header className="stage-head">
           <span className="stage-title">Final event</span>
         </header>
-        <StageDiff before={step.before} after={step.after} label="Changes in the final event" />
+        <StageDiff before={step.input} after={step.after} label="Changes from the input" />
         <JsonToggle event={step.after} label="final event" />
       </article>
     )

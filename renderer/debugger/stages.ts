@@ -6,7 +6,7 @@ import type { EventResult, StageResult } from '../../common/protocol/runtime.ts'
 export type StageStep =
   | { kind: 'input'; event: PluginEvent }
   | { kind: 'stage'; stage: StageResult; before: PluginEvent | null; after: PluginEvent | null; dropped: boolean }
-  | { kind: 'final'; before: PluginEvent; after: PluginEvent }
+  | { kind: 'final'; input: PluginEvent; after: PluginEvent }
   | { kind: 'dropped'; by: string | null }
 
 export function stageSteps(result: EventResult): StageStep[] {
@@ -15,7 +15,7 @@ export function stageSteps(result: EventResult): StageStep[] {
   const lastProcess = result.stages.reduce((last, stage, i) => (stage.method === 'processEvent' || stage.method === 'setupPlugin' ? i : last), -1)
   const finish = () => {
     if (result.output === null) steps.push({ kind: 'dropped', by: result.droppedBy })
-    else steps.push({ kind: 'final', before: current ?? result.input, after: result.output })
+    else steps.push({ kind: 'final', input: result.input, after: result.output })
   }
   result.stages.forEach((stage, i) => {
     if (stage.method === 'processEvent') {

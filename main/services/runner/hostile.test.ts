@@ -54,6 +54,8 @@ interface HostileCase {
   event?: (i: number) => PluginEvent
   config?: (env: { probePort: number }) => Record<string, string>
   check?: (ctx: CheckContext) => void
+  /** Also advance the runtime's clock by a virtual minute after the events. */
+  clock?: boolean
   /** False when the plugin does its work off the events (an export buffer flushed by the clock): no stage per event. */
   stagePerEvent?: boolean
   /** A tighter bound on the time to containment than the default (limit × attempts + margin). */
@@ -118,6 +120,7 @@ const HOSTILE_CASES: HostileCase[] = [
     behaviour: 'sync infinite loop in exportEvents (reached when the export buffer flushes)',
     expect: 'handled',
     stagePerEvent: false,
+    clock: true,
     check: (ctx) => {
       const said = [
         ...ctx.results.flatMap((r) => [...r.stages.filter((s) => s.plugin === HOSTILE && s.method === 'exportEvents').map((s) => s.error ?? ''), ...r.logs.filter((l) => l.plugin === HOSTILE).map((l) => l.message)]),
@@ -164,7 +167,7 @@ const HOSTILE_CASES: HostileCase[] = [
   { name: 'capture-loop', behaviour: 'posthog.capture in an endless loop', expect: 'event-error', error: new RegExp(`${MEMORY.source}|${TIMED_OUT.source}`, 'i') },
   {
     name: 'jobs-self-scheduling',
-    behaviour: 'jobs that enqueue themselves without end (and 5 000 enqueues per event)',
+    behaviour: 'jobs that enqueue themselves without end (50 started per event, each enqueues two more)',
     expect: 'handled',
     check: (ctx) => {
       for (const r of ctx.results) {
@@ -174,6 +177,8 @@ const HOSTILE_CASES: HostileCase[] = [
       assert.ok(ctx.clock, 'runUntilIdle answered')
       assert.equal(ctx.clock.truncated, true, 'jobs that enqueue themselves forever: runUntilIdle must stop at its bound and say so (truncated)')
     },
+    defect:
+      'runUntilIdle / advance stop a self-feeding job queue only after a count of firings (10 000), not after a time: each firing is a plugin call, so this takes about 5 s on an idle machine and over 13 s on a loaded one (1 s limit), while the runtime serves nothing else. Fix: give the clock runs a wall-clock budget too (e.g. 5 × timeoutMs, or a setting), stop with truncated: true and a SYSTEM log naming the plugin and the job that keeps re-enqueueing itself.',
   },
   // ---- sandbox escapes -----------------------------------------------------------------------------
   { name: 'escape-process', behaviour: 'looks for process, timers and the sandbox internals', expect: 'neutralised', check: (ctx) => hostileOutputs(ctx).forEach((p) => assert.ok(p.escape, 'the probe did not run')) },
@@ -491,14 +496,15 @@ for (const c of HOSTILE_CASES.filter((k) => !ONLY || ONLY.includes(k.name))) {
     if (c.expect !== 'load-error' && c.expect !== 'teardown-error') containment ??= call1Ms
     const r2 = await step<EventResult[]>('processEvents (2 events)', () => runner.processEvents(rest), 2)
     if (r2) checkResults(c, rest, r2, false, problems)
-    // Jobs, retries, export buffers and runEvery* run on the runtime's clock: run what is due, then one
-    // virtual minute more (the first runEveryMinute, the export buffer's default flush). Both are bounded.
+    // Jobs, retries, export buffers and runEvery* run on the runtime's clock: run what is due and, for
+    // the cases that need it, one virtual minute more (runEveryMinute, the export buffer's flush).
     const tIdle = performance.now()
     const idle = await step<ClockReport>('runUntilIdle', () => runner.runUntilIdle(), 5)
-    const minute = await step<ClockReport>('advance(61 s)', () => runner.advance(61_000), 5)
+    const minute = c.clock ? await step<ClockReport>('advance(61 s)', () => runner.advance(61_000), 5) : idle
     const clock: ClockReport | undefined =
-      idle && minute ? { ...minute, truncated: idle.truncated || minute.truncated, fired: [...idle.fired, ...minute.fired], logs: [...idle.logs, ...minute.logs] } : undefined
+      idle && minute ? { ...minute, truncated: idle.truncated || minute.truncated, fired: [...idle.fired, ...(minute === idle ? [] : minute.fired)], logs: [...idle.logs, ...(minute === idle ? [] : minute.logs)] } : undefined
     if (c.stagePerEvent === false) containment = performance.now() - tIdle
+    else if (c.clock) containment = Math.max(containment ?? 0, performance.now() - tIdle)
     const t3 = performance.now()
     const teardown = await step<TeardownResult>('unload', () => runner.unload(), 2)
     if (c.expect === 'teardown-error') {
