@@ -202,10 +202,10 @@ describe('the Configuration pane', () => {
     assert.deepEqual(await readFile(stored), bytes, 'byte for byte')
     await session.screenshot('configuration-07-attachment')
     // The same form as a PostHog user sees it (for docs screenshots).
-    await pane().getByLabel('PostHog preview').check()
+    await pane().getByRole('checkbox', { name: 'PostHog preview' }).check()
     await pane().getByRole('region', { name: 'PostHog preview' }).waitFor()
     await session.screenshot('configuration-08-posthog-preview')
-    await pane().getByLabel('PostHog preview').uncheck()
+    await pane().getByRole('checkbox', { name: 'PostHog preview' }).uncheck()
   })
 
   test('editing plugin.json updates the form live, and saving config saves plugin.json first', async (t) => {

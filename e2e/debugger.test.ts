@@ -129,7 +129,7 @@ describe('the Debugger pane', () => {
 
     await ui.button('Step', debuggerPane()).click()
     await stepped().filter({ hasText: /^2 of 4/ }).waitFor()
-    await stages().getByText(`dropped by ${PLUGIN}`).waitFor()
+    await stages().getByText(`dropped by ${PLUGIN}`, { exact: true }).waitFor()
     await stages().getByRole('article', { name: 'Dropped' }).getByText(`Dropped by ${PLUGIN}`).waitFor()
     await stages().getByText('dropping a bot').waitFor()
     await session.screenshot('debugger-02-dropped')
@@ -204,6 +204,7 @@ describe('the Debugger pane', () => {
     await report.getByText(/Imported 2 events from mixed\.jsonl into events\/mixed\.jsonl; 1 bad line left out/).waitFor()
     await report.getByText(/Line 2: not valid JSON/).waitFor()
     const options = debuggerPane().getByRole('listbox', { name: 'Events' }).getByRole('option')
+    await options.filter({ hasText: 'third' }).waitFor()
     assert.deepEqual(await options.locator('.event-name').allTextContents(), ['first', 'third'])
     await session.screenshot('debugger-06-import-jsonl')
   })

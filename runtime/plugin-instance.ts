@@ -167,6 +167,7 @@ export class PluginInstance {
       timeoutMs: this.options.timeoutMs,
       pluginName: this.name,
       configId: this.configId,
+      now: this.now(),
     })
   }
 

@@ -52,8 +52,11 @@ export type PluginJsonParse =
 export function configSchemaArray(config: unknown): ConfigField[] {
   if (Array.isArray(config)) return config as ConfigField[]
   if (config && typeof config === 'object') {
-    return Object.entries(config as Record<string, ConfigField>)
-      .map(([key, value]) => ({ key, ...value }))
+    // Only plain objects are fields; anything else stays a bare {key} (validation reports it) —
+    // spreading a string would make one property per character.
+    const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value)
+    return Object.entries(config as Record<string, unknown>)
+      .map(([key, value]) => ({ key, ...(isObject(value) ? (value as ConfigField) : {}) }))
       .sort((a, b) => (a.order || 999999) - (b.order || 999999))
   }
   return []
@@ -66,6 +69,25 @@ export function defaultConfig(fields: ConfigField[]): Record<string, string> {
     if (field.key && field.default !== undefined && field.type !== 'attachment') config[field.key] = String(field.default)
   }
   return config
+}
+
+/** Offsets where each line starts, for many position look-ups in one text. */
+export function lineStarts(text: string): number[] {
+  const starts = [0]
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1)
+  return starts
+}
+
+/** Line and column (1-based) of `offset`, by binary search over `lineStarts(text)`. */
+export function positionIn(starts: number[], offset: number): { line: number; column: number } {
+  let low = 0
+  let high = starts.length - 1
+  while (low < high) {
+    const mid = (low + high + 1) >> 1
+    if (starts[mid]! <= offset) low = mid
+    else high = mid - 1
+  }
+  return { line: low + 1, column: offset - starts[low]! + 1 }
 }
 
 /** Line and column (1-based) of a character offset. */

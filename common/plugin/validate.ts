@@ -2,7 +2,7 @@
 // wrongly (errors) and what it tolerates but is most likely a mistake (warnings). Reference §3.
 import { parseTree, printParseErrorCode } from 'jsonc-parser'
 import type { Node, ParseError } from 'jsonc-parser'
-import { parsePluginJson, positionAt } from './plugin-json.ts'
+import { lineStarts, parsePluginJson, positionIn } from './plugin-json.ts'
 import type { PluginJson, PluginJsonProblem } from './plugin-json.ts'
 
 export const CONFIG_FIELD_TYPES = ['string', 'json', 'attachment', 'choice'] as const
@@ -50,6 +50,7 @@ class Collector {
   readonly problems: PluginJsonProblem[] = []
   readonly text: string
   private readonly file: string
+  private starts: number[] | undefined
   constructor(text: string, file: string) {
     this.text = text
     this.file = file
@@ -60,9 +61,15 @@ class Collector {
     this.atOffset(node.offset, node.length, message, severity)
   }
 
+  /** Line starts are computed once: thousands of problems in a big file stay linear. */
+  position(offset: number): { line: number; column: number } {
+    this.starts ??= lineStarts(this.text)
+    return positionIn(this.starts, offset)
+  }
+
   atOffset(offset: number, length: number, message: string, severity: 'error' | 'warning' = 'error'): void {
-    const start = positionAt(this.text, offset)
-    const end = positionAt(this.text, offset + Math.max(length, 1))
+    const start = this.position(offset)
+    const end = this.position(Math.min(offset + Math.max(length, 1), this.text.length))
     this.problems.push({ file: this.file, message, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, severity })
   }
 }
@@ -70,6 +77,12 @@ class Collector {
 /** Every problem of plugin.json `text`, in text order. An empty list means PostHog renders it as meant. */
 export function validatePluginJson(text: string, file = 'plugin.json'): PluginJsonProblem[] {
   const out = new Collector(text, file)
+  // The parser and the checks below recurse: refuse absurd nesting before they see it.
+  const deep = tooDeepAt(text, MAX_NESTING)
+  if (deep !== -1) {
+    out.atOffset(deep, 1, `plugin.json is nested more than ${MAX_NESTING} levels deep`)
+    return out.problems
+  }
   const errors: ParseError[] = []
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false })
   if (errors.length) {
@@ -120,6 +133,26 @@ export function checkPluginJson(text: string, file = 'plugin.json'): PluginJsonC
   if (!parsed.ok && !problems.some((p) => (p.severity ?? 'error') === 'error')) problems.push(...parsed.problems)
   const hasErrors = problems.some((p) => (p.severity ?? 'error') === 'error')
   return { plugin: parsed.ok ? parsed.plugin : null, problems, hasErrors }
+}
+
+/** No real plugin.json comes near this; the JSON parser's recursion does at ~10 000. */
+export const MAX_NESTING = 1000
+
+/** Offset of the bracket that first exceeds `max` levels, skipping strings; -1 when none does. */
+function tooDeepAt(text: string, max: number): number {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92 /* \\ */) i++
+      else if (c === 34 /* " */) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 123 || c === 91 /* { [ */) {
+      if (++depth > max) return i
+    } else if (c === 125 || c === 93 /* } ] */) depth--
+  }
+  return -1
 }
 
 function sortProblems(problems: PluginJsonProblem[]): PluginJsonProblem[] {
@@ -286,7 +319,7 @@ function checkKeysAndConditions(fields: FieldEntry[], out: Collector): void {
     if (!field.key) continue
     const first = byKey.get(field.key)
     if (first) {
-      const where = first.keyNode ? ` (first at line ${positionAt(out.text, first.keyNode.offset).line})` : ''
+      const where = first.keyNode ? ` (first at line ${out.position(first.keyNode.offset).line})` : ''
       out.at(field.keyNode ?? field.node, `Duplicate field key "${field.key}"${where}: PostHog keeps one value per key`)
     } else byKey.set(field.key, field)
   }

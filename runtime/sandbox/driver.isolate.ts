@@ -19,6 +19,28 @@ const push = <T>(list: T[], item: T) => {
   arrayPush.call(list, item)
 }
 
+// ---- the plugin's Date reads the runtime clock ---------------------------------------------------------------
+// `Date.now()` and `new Date()` give the host's clock time at the start of the current task plus the real
+// time elapsed since (a virtual clock stands still between steps; code measuring durations still works).
+const RealDate = Date
+const realNow = Date.now
+let clockOffset = 0
+const clockNow = () => realNow.call(RealDate) + clockOffset
+function StudioDate(this: unknown, ...args: unknown[]) {
+  if (!new.target) return new RealDate(clockNow()).toString()
+  return Reflect.construct(RealDate, args.length === 0 ? [clockNow()] : args, new.target)
+}
+Object.defineProperties(StudioDate, {
+  prototype: { value: RealDate.prototype, writable: false, enumerable: false, configurable: false },
+  now: { value: function now() { return clockNow() }, writable: true, enumerable: false, configurable: true },
+  parse: { value: RealDate.parse, writable: true, enumerable: false, configurable: true },
+  UTC: { value: RealDate.UTC, writable: true, enumerable: false, configurable: true },
+  name: { value: 'Date', configurable: true },
+  length: { value: 7, configurable: true },
+})
+Object.defineProperty(RealDate.prototype, 'constructor', { value: StudioDate, writable: true, enumerable: false, configurable: true })
+Object.defineProperty(G, 'Date', { value: StudioDate, writable: true, enumerable: false, configurable: true })
+
 // ---- where logs and records of the running item go (capped: a plugin cannot flood the host) ---------------
 const MAX_LOG_LINES = 10_000
 const MAX_LOG_CHARS = 1024 * 1024
@@ -318,7 +340,8 @@ function collect() {
 const entry = {
   init,
   /** Starts `method` over `items` (one call per item; `null` items call it without an argument). */
-  start(method: string, items: unknown[]) {
+  start(method: string, items: unknown[], now?: number) {
+    if (typeof now === 'number') clockOffset = now - realNow.call(RealDate)
     if (method === 'flushCache') {
       startTask(() => S.flushCache(), [null], false)
     } else if (method.startsWith('job:')) {

@@ -61,6 +61,8 @@ export interface RunLimits {
   /** For PostHog's TimeoutError text: `(<plugin name>, name: <method>, pluginConfigId: <id>)`. */
   pluginName: string
   configId: number
+  /** The runtime clock's time: the plugin's Date reads it. */
+  now?: number
 }
 
 const TIMED_OUT = /Script execution timed out/
@@ -183,7 +185,7 @@ export class PluginIsolate {
         return step('abortCurrent', [{ name: 'Error', message: `Script execution timed out after ${timeoutMs}ms` }])
       }
     }
-    if (!step('start', [method, items])) return this.failRest(results, 0)
+    if (!step('start', limits.now === undefined ? [method, items] : [method, items, limits.now])) return this.failRest(results, 0)
     let itemIndex = 0
     let itemStarted = performance.now()
     for (;;) {
