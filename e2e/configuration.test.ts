@@ -166,9 +166,9 @@ describe('the Configuration pane', () => {
     if (!requireSystemPart(t, 'chromium')) return
     const config = pane()
     await config.getByLabel('Greeting', { exact: true }).fill('Howdy from e2e')
-    await ui.diffRow('properties.greeting').filter({ hasText: 'Howdy from e2e' }).waitFor({ timeout: 20_000 })
+    await ui.diffRow('properties.greeting').filter({ hasText: /"Howdy from e2e"/ }).waitFor({ timeout: 20_000 })
     await config.getByLabel('Mode', { exact: true }).selectOption('upper')
-    await ui.diffRow('properties.greeting').filter({ hasText: 'HOWDY FROM E2E' }).waitFor({ timeout: 20_000 })
+    await ui.diffRow('properties.greeting').filter({ hasText: /"HOWDY FROM E2E"/ }).waitFor({ timeout: 20_000 })
     await config.getByLabel('Region', { exact: true }).waitFor()
     const stored = JSON.parse(await readFile(path.join(studio.workspaceDir, '.plugin-studio', 'config.json'), 'utf8'))
     assert.equal(JSON.stringify(stored).includes('Howdy from e2e'), true, 'stored without pressing Save')
@@ -185,7 +185,7 @@ describe('the Configuration pane', () => {
     await session.screenshot('configuration-06-setup-error')
     await config.getByLabel('Greeting', { exact: true }).fill('Howdy from e2e')
     await failure.waitFor({ state: 'detached', timeout: 20_000 })
-    await ui.diffRow('properties.greeting').filter({ hasText: 'HOWDY FROM E2E' }).waitFor({ timeout: 20_000 })
+    await ui.diffRow('properties.greeting').filter({ hasText: /"HOWDY FROM E2E"/ }).waitFor({ timeout: 20_000 })
   })
 
   test('an attachment picked from disk reaches the plugin, bytes intact', async (t) => {

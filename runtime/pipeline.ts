@@ -26,19 +26,18 @@ import type {
   WireEventResult,
 } from '../common/protocol/runtime.ts'
 import { annotate } from '../common/protocol/runtime.ts'
-import { captureLoopMessage, DEFAULT_CAPTURE_LOOP_LIMIT, MAX_FED_PER_CALL, shapeCapture } from './capture.ts'
+import { DEFAULT_CAPTURE_LOOP_LIMIT, shapeCapture } from './capture.ts'
+import { feedCaptured } from './capture-feed.ts'
+import { metaHandlers } from './meta-handlers.ts'
 import type { Clock, StepResult } from './clock.ts'
 import { createClock } from './clock.ts'
 import type { Serialize } from './clock-gate.ts'
 import { gateClock } from './clock-gate.ts'
 import type { EngineSink } from './plugin-error.ts'
-import { logEntry } from './plugin-error.ts'
 import { PluginEngines } from './plugin-engines.ts'
-import type { JobWhen } from './plugin-engines.ts'
 import { INSTANCE_ID, PluginInstance } from './plugin-instance.ts'
 import { fetchOut, iso, RecordBook, timeState } from './pipeline-records.ts'
-import { answerApi, validateStubs } from './posthog-api-stub.ts'
-import type { ApiRequest } from './posthog-api-stub.ts'
+import { validateStubs } from './posthog-api-stub.ts'
 import { toProcessedEvent, validateLoadRequest } from './processed-event.ts'
 import { ON_EVENT_MAX_ATTEMPTS, runRetriableFunction } from './retry.ts'
 import { isScheduledTask } from './schedule.ts'
@@ -139,20 +138,7 @@ export class Pipeline {
 
   /** The host operations a plugin's meta needs beyond the stores: jobs and posthog.api. */
   private hostHandlers(plugin: PluginInstance): Record<string, (args: unknown[]) => Promise<unknown>> {
-    return {
-      jobs: async (args) => {
-        const [name, json, when, failure] = args as [string, string | null, JobWhen, string | null]
-        if (!plugin.engines) throw new Error('The plugin has no job queue (it did not load)')
-        return plugin.engines.enqueue(String(name), json, when, failure)
-      },
-      posthogApi: async (args) => {
-        const request = args[0] as ApiRequest
-        const answer = answerApi(this.stubs, request)
-        this.book.apiCalls.push({ time: iso(this.clock.now()), plugin: plugin.id, ...request, status: answer.status, stubbed: answer.stubbed })
-        if (!answer.stubbed) this.route(plugin.log('warn', 'SYSTEM', JSON.parse(answer.body).detail))
-        return { status: answer.status, statusText: answer.statusText, headers: answer.headers, body: answer.body }
-      },
-    }
+    return metaHandlers(plugin, { stubs: this.stubs, book: this.book, now: () => this.clock.now(), log: (entry) => this.route(entry) })
   }
 
   async processEvents(events: PluginEvent[]): Promise<WireEventResult[]> {
@@ -381,42 +367,28 @@ export class Pipeline {
     }
   }
 
-  // ---- posthog.capture fed back ------------------------------------------------------------------
-
   /** Feeds pending captured events through the pipeline, generation by generation, with the loop guard. */
   async feedCaptured(): Promise<CapturedRecord[]> {
     if (!this.options) throw new Error('No plugins are loaded: call load first')
-    const limit = this.options.captureLoopLimit ?? DEFAULT_CAPTURE_LOOP_LIMIT
-    let fedThisCall = 0
-    for (;;) {
-      const pending = this.book.captured.filter((c) => c.fed === 'pending')
-      if (pending.length === 0) break
-      const depth = Math.min(...pending.map((c) => c.depth))
-      const generation = pending.filter((c) => c.depth === depth)
-      const allowed: CapturedRecord[] = []
-      for (const c of generation) {
-        if (c.depth > limit || fedThisCall >= MAX_FED_PER_CALL) {
-          c.fed = 'stopped'
-          const plugin = this.plugins.find((p) => p.id === c.plugin)
-          c.error = captureLoopMessage(plugin?.name ?? c.plugin, c.event.event, c.depth, limit)
-          this.route(logEntry({ id: c.plugin, name: plugin?.name ?? c.plugin, configId: '' }, 'error', 'SYSTEM', c.error, this.clock.now()))
-        } else {
-          allowed.push(c)
-          fedThisCall++
-        }
-      }
-      if (allowed.length === 0) continue
-      for (const c of allowed) c.fed = 'fed'
-      const results = await this.process(allowed.map((c) => c.event), depth)
-      results.forEach((r, i) => {
-        const output = r.output && r.annotations ? annotate(r.output, r.annotations) : r.output
-        allowed[i].result = { output, error: r.error, droppedBy: r.droppedBy }
-        this.background.push(...r.logs)
-        this.emitLogs(r.logs)
+    try {
+      return await feedCaptured({
+        book: this.book,
+        limit: this.options.captureLoopLimit ?? DEFAULT_CAPTURE_LOOP_LIMIT,
+        pluginName: (id) => this.plugins.find((p) => p.id === id)?.name ?? id,
+        now: () => this.clock.now(),
+        log: (entry) => this.route(entry),
+        process: async (events, depth) => {
+          const results = await this.process(events, depth)
+          for (const r of results) {
+            this.background.push(...r.logs)
+            this.emitLogs(r.logs)
+          }
+          return results
+        },
       })
+    } finally {
+      this.depth = 0
     }
-    this.depth = 0
-    return this.book.captured.map((c) => ({ ...c }))
   }
 
   // ---- the clock -----------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ export function validateLoadRequest(request: LoadRequest): void {
   if (!o || typeof o !== 'object') throw new Error('load: "options" is missing')
   if (!(Number.isFinite(o.timeoutMs) && o.timeoutMs > 0)) throw new Error(`load: options.timeoutMs must be a positive number, not ${o.timeoutMs}`)
   if (!(Number.isFinite(o.memoryMb) && o.memoryMb >= 8)) throw new Error(`load: options.memoryMb must be at least 8, not ${o.memoryMb}`)
+  if (o.captureLoopLimit !== undefined && !(Number.isInteger(o.captureLoopLimit) && o.captureLoopLimit >= 1)) throw new Error(`load: options.captureLoopLimit must be a whole number of at least 1, not ${o.captureLoopLimit}`)
+  if (o.clockStart !== undefined && !Number.isFinite(o.clockStart)) throw new Error(`load: options.clockStart must be a time in ms since the epoch, not ${o.clockStart}`)
   const ids = new Set<string>()
   for (const [i, p] of request.plugins.entries()) {
     if (!p || typeof p.id !== 'string' || typeof p.dir !== 'string') throw new Error(`load: plugin ${i + 1} needs a string "id" and "dir"`)

@@ -81,3 +81,10 @@ test('bad --advance values are refused with one line naming the flag', async () 
   assert.equal(run.code, 2)
   assert.match(run.stderr.trim(), /--advance expects a duration such as 90s, 10m, 1h, 1d or 1h30m, got 'soon'$/)
 })
+
+test('--realtime follows the wall clock: the buffer flushes after its real second', async () => {
+  const report = await runJson([plugin('exporter'), '--events', eventsFile('rt.json', [event('a')]), '--config', 'exportEventsBufferSeconds=1', '--realtime', '--advance', '1500ms'])
+  assert.deepEqual(report.clock?.fired.map((f) => f.label), ['exportEvents buffer flush'])
+  assert.ok(Math.abs(Date.parse(report.clock!.now) - Date.now()) < 60_000, 'wall-clock time, not the virtual start')
+  assert.deepEqual(report.exported.map((e) => e.outcome), ['delivered'])
+})

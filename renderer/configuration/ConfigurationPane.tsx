@@ -164,14 +164,29 @@ function BoundForm({ plugin, text, config, preview }: { plugin: string; text: st
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   const scheduleAutosave = () => {
     clearTimeout(timer.current)
-    timer.current = setTimeout(() => void autosave(), AUTOSAVE_DELAY_MS)
+    timer.current = setTimeout(() => {
+      timer.current = undefined
+      void autosave()
+    }, AUTOSAVE_DELAY_MS)
   }
-  useEffect(() => () => clearTimeout(timer.current), [])
+  // Leaving the plugin within the delay still stores what was typed (against its last stored config).
+  useEffect(() => {
+    const pending = timer
+    const last = base
+    const now = latest
+    return () => {
+      if (pending.current === undefined) return
+      clearTimeout(pending.current)
+      const patch = valuesPatch(last.current, now.current.draft, now.current.fields)
+      if (Object.keys(patch).length) studio().setConfig(plugin, patch).catch((error) => notify('error', `Could not save the configuration of ${plugin}: ${errorText(error)}`))
+    }
+  }, [plugin])
 
   /** Everything: typed secrets, picked files (as base64), plain values; then the selected event reruns. */
   const save = () =>
     enqueue(async () => {
       clearTimeout(timer.current)
+      timer.current = undefined
       setBusy(true)
       try {
         await savePluginJsonFirst(true)

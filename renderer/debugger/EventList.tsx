@@ -49,6 +49,8 @@ export function EventList() {
     const row = Math.min(count - 1, Math.max(0, (selectedRow < 0 ? 0 : selectedRow) + delta))
     showResult(indexAt(row))
   }
+  // Wide enough for the largest index (100,000-event files have six digits).
+  const indexWidth = `${String(events.length).length + 0.5}ch`
   if (events.length === 0) return <p className="empty">No events in this file.</p>
   if (shown && count === 0) return <p className="empty">No event of this run matches the filter.</p>
   return (
@@ -85,7 +87,9 @@ export function EventList() {
               <span className="event-cursor" aria-label={index === cursor ? 'next to step' : undefined}>
                 {index === cursor ? '▸' : ''}
               </span>
-              <span className="event-index">{index + 1}</span>
+              <span className="event-index" style={{ width: indexWidth }}>
+                {index + 1}
+              </span>
               <span className="event-name">{event ? event.event : '…'}</span>
               <span className="event-distinct" title={event?.distinct_id}>
                 {event?.distinct_id ?? ''}

@@ -1,5 +1,6 @@
 // Filter and search over the run: text (event name, distinct_id, properties, logs), a log level,
 // errors only, dropped only; and export of the run (or the filtered part of it) as JSON Lines.
+import { useMemo } from 'react'
 import { useStore } from '../state/store.ts'
 import { notify, store } from '../state/studio-state.ts'
 import type { LogLevel } from '../../common/plugin/event.ts'
@@ -26,8 +27,10 @@ function exportRun(): void {
 
 export function FilterBar() {
   const filter = useStore(debuggerStore, (s) => s.filter)
-  const ran = useStore(store, (s) => Object.keys(s.results).length)
+  const results = useStore(store, (s) => s.results)
+  const ran = Object.keys(results).length
   const filtering = isFiltering(filter)
+  const matching = useMemo(() => (filtering ? filterRun(results, filter).length : 0), [filtering, results, filter])
   return (
     <div className="filter-bar" role="search" aria-label="Filter the run">
       <input type="search" placeholder="Search the run: name, distinct_id, properties, logs" aria-label="Search the run" value={filter.text} onChange={(e) => update({ text: e.target.value })} />
@@ -49,9 +52,14 @@ export function FilterBar() {
           Dropped only
         </label>
         {filtering && (
-          <button type="button" className="link-button" onClick={() => debuggerStore.set({ filter: NO_FILTER })}>
-            Clear
-          </button>
+          <>
+            <span className="muted filter-count" aria-live="polite">
+              {matching.toLocaleString()} of {ran.toLocaleString()} match
+            </span>
+            <button type="button" className="link-button" onClick={() => debuggerStore.set({ filter: NO_FILTER })}>
+              Clear
+            </button>
+          </>
         )}
         <button type="button" className="small export-run" onClick={exportRun} disabled={ran === 0} title="Download the run's events, outputs, logs and stages as JSON Lines">
           Export run

@@ -106,7 +106,8 @@ function StageCard({ step, state }: { step: StageStep; state: StudioState }) {
           {formatDuration(stage.durationMs)}
         </span>
       </header>
-      {stage.method === 'processEvent' && !step.dropped && step.before && step.after && <StageDiff before={step.before} after={step.after} label={`Changes by ${stage.plugin}`} />}
+      {stage.method === 'processEvent' && error && <p className="muted">The plugin threw: the event goes on unchanged, as PostHog passes it on.</p>}
+      {stage.method === 'processEvent' && !error && !step.dropped && step.before && step.after && <StageDiff before={step.before} after={step.after} label={`Changes by ${stage.plugin}`} />}
       {error && <ErrorList errors={[error]} />}
       {stage.logs.length > 0 && <LogList logs={stage.logs} label={`Logs of ${name}`} />}
       {stage.ops.length > 0 && <OpsTable ops={stage.ops} label={`Cache and storage of ${name}`} />}

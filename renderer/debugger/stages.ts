@@ -35,6 +35,7 @@ export function stageSteps(result: EventResult): StageStep[] {
 }
 
 export function formatDuration(ms: number): string {
+  if (ms < 0.01) return '<0.01 ms'
   if (ms < 1) return `${ms.toFixed(2)} ms`
   if (ms < 100) return `${ms.toFixed(1)} ms`
   return `${Math.round(ms)} ms`

@@ -100,7 +100,7 @@ export function runAll(): Promise<void> {
       store.set({ cursor: from, progress: { done: from - start, total } })
     }
     const last = from - 1
-    if (stopRequested) notify('info', `Stopped after ${from - start} of ${total} events.`)
+    if (stopRequested) notify('info', `Stopped after ${(from - start).toLocaleString()} of ${total.toLocaleString()} events.`)
     if (last >= start) store.set({ shownResult: last, selectedEvent: last })
   }).then(() => undefined)
 }

@@ -175,3 +175,14 @@ test('onEvent RetryError: retried on the clock at 5 s, then 10 s …', async () 
     ['onEvent failed with RetryError (attempt 2/5): later. Retrying in 10 s.'],
   )
 })
+
+test("the plugin's Date reads the runtime clock", async () => {
+  await loadFixtures(runner, ['jobs-plugin'], clock)
+  await runner.advance(90_000)
+  const [r] = await runner.processEvents([makeEvent({ event: 'what-time' })])
+  const p = r.output!.properties!
+  assert.ok((p.now as number) >= T0 + 90_000 && (p.now as number) < T0 + 95_000, String(p.now))
+  assert.match(String(p.iso), /^2024-01-01T00:01:3\d\.\d{3}Z$/)
+  assert.equal(p.isDate, true)
+  assert.equal(p.asFunction, 'string')
+})

@@ -4,17 +4,6 @@ import type { RpcMessage } from '../../../common/rpc/messages.ts'
 import { isRpcMessage } from '../../../common/rpc/messages.ts'
 import type { Transport } from '../../../common/rpc/transport.ts'
 
-/**
- * The runtime's channel carries messages by V8 structured clone (`serialization: 'advanced'`), not
- * as JSON text: both ends are Node, and for batches of events it costs less on both sides (no
- * UTF-8 encoding of one large string on write, no string split and concatenation on read: about a
- * fifth of an echo round trip of 100 events). The messages are still the RPC's JSON values —
- * every other transport (WebSocket, Electron) carries them as JSON — so senders keep to JSON: a
- * value JSON would drop or change (undefined members, Dates, Maps) must not be sent. The runtime
- * needs no setting: Node hands it objects whichever serialization its parent chose.
- */
-export const IPC_SERIALIZATION = 'advanced' as const
-
 export function childTransport(child: ChildProcess): Transport {
   const listeners = new Set<(m: RpcMessage) => void>()
   const closers = new Set<(r: string) => void>()

@@ -12,7 +12,7 @@ import type { PluginEvent } from '../../../common/plugin/event.ts'
 import { expandEventResults } from '../../../common/protocol/runtime.ts'
 import type { CapturedRecord, ClockReport, EventResult, LoadRequest, LoadResult, RuntimeEvents, RuntimeMethods, RuntimeRecords, RuntimeStatus, RuntimeTimeState, TeardownResult } from '../../../common/protocol/runtime.ts'
 import { findRuntimeNode } from './find-node.ts'
-import { childTransport, IPC_SERIALIZATION } from './ipc-transport.ts'
+import { childTransport } from './ipc-transport.ts'
 
 export { findRuntimeNode } from './find-node.ts'
 
@@ -97,7 +97,7 @@ export class Runner {
 
   private async spawn(): Promise<void> {
     const args = ['--no-node-snapshot', ...this.permissionFlags(), RUNTIME_ENTRY]
-    const child = spawn(this.nodePath, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: IPC_SERIALIZATION })
+    const child = spawn(this.nodePath, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'json' })
     this.child = child
     this.stderrTail = ''
     child.stderr?.setEncoding('utf8')
