@@ -2,7 +2,7 @@
 // bench/*.section.ts in order on the same plugins (bench/plugins/) and the same seeded events,
 // prints one table and writes it as JSON to bench/results/latest.json.
 import { globSync, mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { PluginEvent } from '../common/plugin/event.ts'
@@ -49,6 +49,8 @@ sections.sort((a, b) => a.section.order - b.section.order)
 
 const all: AllResults = { throughput: [], figures: [] }
 const started = performance.now()
+// The 1-minute load average before and after: on a shared machine, figures taken under load are not comparable.
+const loadBefore = loadavg()[0]
 context.log(`bench: ${context.events.length} events (seed ${SEED}), plugins ${context.plugins.map((p) => p.id).join(', ')}${quick ? ', QUICK mode' : ''}`)
 const failed = (title: string, error: unknown) => {
   const reason = error instanceof Error ? (error.stack ?? error.message) : String(error)
@@ -106,15 +108,16 @@ for (const { file, section } of sections) {
 }
 const targets: Target[] = sections.flatMap(({ section }) => section.targets?.(all) ?? [])
 const totalSeconds = (performance.now() - started) / 1000
+const loadAfter = loadavg()[0]
 
 process.stdout.write(renderTables(all, targets))
 for (const s of skipped) process.stdout.write(`\n! ${s.section}: ${s.reason.split('\n')[0]}`)
-process.stdout.write(`\n${quick ? 'QUICK run (not for figures) · ' : ''}${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · Node ${process.version} · ${totalSeconds.toFixed(1)} s\n`)
+process.stdout.write(`\n${quick ? 'QUICK run (not for figures) · ' : ''}${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · Node ${process.version} · ${totalSeconds.toFixed(1)} s · load ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)}\n`)
 
 const report = {
   date: new Date().toISOString(),
   quick,
-  machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem() },
+  machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem(), loadAverage1m: { before: loadBefore, after: loadAfter } },
   events: { count: context.events.length, seed: SEED },
   plugins: context.plugins.map((p) => ({ id: p.id, name: p.name })),
   throughput: all.throughput.map(withRatios(all.throughput)),

@@ -146,11 +146,18 @@ describe('the Configuration pane', () => {
     const sessionOnly = config.getByRole('button', { name: 'Keep secrets for this session only' })
     // Without an OS keychain (no D-Bus session here) saving is refused with the reason and the offer.
     await masked.or(config.getByText(/Cannot save the secret field/)).first().waitFor()
-    if (await sessionOnly.count()) {
+    const keptForSession = (await sessionOnly.count()) > 0
+    if (keptForSession) {
+      // Refused: the form claims nothing, and says where a secret could go.
+      assert.equal(await config.getByText('Saved.', { exact: true }).count(), 0, 'a refused save is not "Saved."')
+      await config.getByText('Saving a secret value needs a system keychain, or keeping secrets for this session only.').waitFor()
       await session.screenshot('configuration-03-no-keychain')
       await sessionOnly.click()
     }
     await masked.waitFor()
+    // The note under the masked secret says where it is kept.
+    const note = config.locator('.cf-item', { has: ui.page.getByRole('button', { name: 'Reset secret field' }) }).locator('.cf-note')
+    assert.equal(await note.textContent(), keptForSession ? 'Kept in memory for this session only.' : 'Stored in the system keychain.')
     assert.equal(await config.getByLabel('API key', { exact: true }).count(), 0, 'no input shows the stored secret')
     assert.ok(!(await ui.page.content()).includes(SECRET), 'the secret is nowhere in the page')
     // The run goes through now, with the secret.
@@ -182,10 +189,13 @@ describe('the Configuration pane', () => {
     const failure = config.getByRole('alert').filter({ hasText: 'setupPlugin failed' })
     await failure.waitFor({ timeout: 20_000 })
     assert.match((await failure.textContent()) ?? '', /setup refuses the greeting "explode"/)
+    // The lazy setupPlugin failed on this event, which went on without the plugin: not "Processed".
+    await ui.verdict().filter({ hasText: 'Setup failed · event passed through' }).waitFor({ timeout: 20_000 })
     await session.screenshot('configuration-06-setup-error')
     await config.getByLabel('Greeting', { exact: true }).fill('Howdy from e2e')
     await failure.waitFor({ state: 'detached', timeout: 20_000 })
     await ui.diffRow('properties.greeting').filter({ hasText: /"HOWDY FROM E2E"/ }).waitFor({ timeout: 20_000 })
+    assert.equal(await ui.verdict().textContent(), 'Processed')
   })
 
   test('an attachment picked from disk reaches the plugin, bytes intact', async (t) => {

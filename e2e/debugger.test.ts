@@ -281,6 +281,30 @@ describe('the Debugger pane', () => {
     await diff.getByRole('row').filter({ hasText: 'properties.nested' }).filter({ hasText: '{"global_seen":1}' }).waitFor()
   })
 
+  test('a two-plugin pipeline: each processEvent is a stage, and a dropped event stops at the plugin that dropped it', async (t) => {
+    if (!requireSystemPart(t, 'chromium')) return
+    await chooseEventFile('events/steps.jsonl')
+    await debuggerPane().getByRole('combobox', { name: 'Add a plugin to the pipeline' }).selectOption({ label: 'Hello world' })
+    await debuggerPane().getByRole('group', { name: 'Pipeline' }).getByText('Hello world').waitFor()
+    await ui.button('Step', debuggerPane()).click()
+    await stepped().filter({ hasText: /^1 of 4/ }).waitFor()
+    const articles = stages().getByRole('article')
+    await stages().getByRole('table', { name: 'Changes by hello-world' }).getByText('properties.greeting').waitFor()
+    const order = await articles.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label')))
+    const processes = order.filter((name) => name?.startsWith('processEvent'))
+    assert.deepEqual(processes, [`processEvent · ${PLUGIN}`, 'processEvent · hello-world'])
+    assert.ok(order.indexOf('Final event') > order.indexOf('processEvent · hello-world'), order.join(', '))
+    assert.ok(order.indexOf(`onEvent · ${PLUGIN}`) > order.indexOf('Final event'), order.join(', '))
+    // Hello world sees the event as the fixture left it: its diff holds only its own change.
+    assert.equal(await stages().getByRole('table', { name: 'Changes by hello-world' }).getByText('properties.seen_by_fixture').count(), 0)
+    await session.screenshot('debugger-12-two-plugin-pipeline')
+    await ui.button('Step', debuggerPane()).click()
+    await stepped().filter({ hasText: /^2 of 4/ }).waitFor()
+    await stages().getByRole('article', { name: 'Dropped' }).getByText(`Dropped by ${PLUGIN}`).waitFor()
+    assert.equal(await stages().getByRole('article', { name: 'processEvent · hello-world' }).count(), 0)
+    await debuggerPane().getByRole('button', { name: 'Remove Hello world from the pipeline' }).click()
+  })
+
   test('a 100,000-event JSON Lines file loads without freezing and scrolls to its end', async (t) => {
     if (!requireSystemPart(t, 'chromium')) return
     // Long tasks on the page's main thread while the file loads: the UI must not freeze.
@@ -310,7 +334,7 @@ describe('the Debugger pane', () => {
     assert.ok(rendered < 100, `only the rows on screen are rendered (${rendered})`)
     t.diagnostic(`100,000-event JSON Lines: first rows shown ${loadMs} ms after choosing the file; scrolled to the end and its page read in ${scrollMs} ms; longest main-thread task ${longest} ms`)
     console.log(`[debugger e2e] 100k load: ${loadMs} ms; scroll to end: ${scrollMs} ms; longest task: ${longest} ms`)
-    await session.screenshot('debugger-12-100k-events')
+    await session.screenshot('debugger-13-100k-events')
     assert.equal(session.pageErrors.length, 0, session.pageErrors.join('\n'))
     assert.deepEqual(session.externalRequests, [])
   })

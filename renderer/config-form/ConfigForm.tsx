@@ -16,6 +16,7 @@ import {
 import { FieldBlock } from './FieldBlock.tsx'
 import { Markdown, OpenLinkContext } from './Markdown.tsx'
 import { ProblemList } from './ProblemList.tsx'
+import { unsavedSecretsNote, type SecretStorage } from './secret-notes.ts'
 import { usePluginJsonForm } from './use-plugin-json-form.ts'
 import './config-form.css'
 
@@ -25,8 +26,10 @@ export interface ConfigFormProps {
   /** Typed values by field key (strings, as PostHog passes them). Unset keys show their default. */
   values: Record<string, string>
   attachments: Record<string, AttachmentInfo | undefined>
-  /** Keys whose secret value is stored (keychain): shown masked, never sent here. */
+  /** Keys whose secret value is stored (see secretStorage): shown masked, never sent here. */
   savedSecrets: string[]
+  /** Where secret values go when saved; the notes about secrets say so. */
+  secretStorage: SecretStorage
   /** Show the form as a PostHog user sees it, without studio controls. */
   posthogPreview: boolean
   /** The last setupPlugin error, shown next to the form. */
@@ -43,8 +46,12 @@ export interface ConfigFormProps {
   onOpenLink?(url: string): void
   /** Reveals a problem's place in the editor. */
   onRevealProblem?(problem: PluginJsonProblem): void
-  /** Saves the configuration (typed secrets go to the keychain). Without it no save button is shown. */
-  onSave?(): void
+  /**
+   * Saves the configuration (typed secrets go to the secret store). Resolves true when it was saved,
+   * false when it was not (refused, failed: the caller shows why); a rejection counts as false.
+   * "Saved." is shown only after it resolves true. Without it no studio save button is shown.
+   */
+  onSave?(): Promise<boolean>
 }
 
 export function ConfigForm(props: ConfigFormProps) {
@@ -55,6 +62,8 @@ export function ConfigForm(props: ConfigFormProps) {
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set())
   const [submitted, setSubmitted] = useState(false)
   const [savedNote, setSavedNote] = useState(false)
+  // Bumped by every save and every edit: a save's outcome shows only if nothing happened since.
+  const saveGeneration = useRef(0)
   const preview = props.posthogPreview
   const studio = !preview
 
@@ -88,8 +97,12 @@ export function ConfigForm(props: ConfigFormProps) {
   const missingKeys = new Set(missing.map((m) => m.key))
   const unsavedSecrets = fields.some((f) => f.secret && f.key && !isMasked(f.key, true) && (f.type === 'attachment' ? !!props.attachments[f.key] : !!props.values[f.key]))
 
-  const setValue = (key: string, value: string) => {
+  const clearSavedNote = () => {
+    saveGeneration.current++
     setSavedNote(false)
+  }
+  const setValue = (key: string, value: string) => {
+    clearSavedNote()
     props.onChange({ ...props.values, [key]: value })
   }
   const resetSecret = (key: string, fallback: string | undefined, attachment: boolean) => {
@@ -100,9 +113,22 @@ export function ConfigForm(props: ConfigFormProps) {
   }
   const save = () => {
     setSubmitted(true)
+    clearSavedNote()
     if (preview && missing.length) return
-    props.onSave?.()
-    setSavedNote(true)
+    if (!props.onSave) return
+    const generation = saveGeneration.current
+    let saving: Promise<boolean>
+    try {
+      saving = Promise.resolve(props.onSave())
+    } catch {
+      return
+    }
+    saving.then(
+      (saved) => {
+        if (saved === true && generation === saveGeneration.current) setSavedNote(true)
+      },
+      () => undefined,
+    )
   }
 
   const body = !plugin ? (
@@ -128,11 +154,12 @@ export function ConfigForm(props: ConfigFormProps) {
             required={required}
             showRequiredError={isMissing && (studio || submitted || (!!key && touched.has(key)))}
             studio={studio}
+            secretStorage={props.secretStorage}
             autoFocus={!!key && focusKey === key}
             onValue={(v) => key && setValue(key, v)}
             onAttachment={(file) => {
               if (!key) return
-              setSavedNote(false)
+              clearSavedNote()
               setTouched((t) => new Set([...t, key]))
               props.onAttachment(key, file)
             }}
@@ -209,7 +236,7 @@ export function ConfigForm(props: ConfigFormProps) {
             {body}
             {plugin && props.onSave && (
               <div className="cf-studio-footer">
-                {unsavedSecrets && <span className="cf-muted">Secret values go to the system keychain when you save.</span>}
+                {unsavedSecrets && <span className="cf-muted">{unsavedSecretsNote(props.secretStorage)}</span>}
                 {savedNote && !unsavedSecrets && <span className="cf-muted">Saved.</span>}
                 <button type="submit" className="cf-button cf-button-primary">
                   Save configuration

@@ -10,6 +10,7 @@ import { LockIcon } from './icons.tsx'
 import { JsonField } from './JsonField.tsx'
 import { Markdown } from './Markdown.tsx'
 import { SecretReset } from './SecretReset.tsx'
+import { storedSecretNote, type SecretStorage } from './secret-notes.ts'
 import { StringField } from './StringField.tsx'
 
 export interface FieldBlockProps {
@@ -23,6 +24,8 @@ export interface FieldBlockProps {
   required: boolean
   showRequiredError: boolean
   studio: boolean
+  /** Where a stored secret is kept (the studio's note under it says so). */
+  secretStorage: SecretStorage
   autoFocus: boolean
   onValue(value: string): void
   onAttachment(file: File | null): void
@@ -103,7 +106,7 @@ function FieldItem(props: FieldBlockProps & { label: string }) {
           <Markdown source={field.hint} />
         </small>
       )}
-      {studio && props.masked && <div className="cf-muted cf-note">Stored in the system keychain.</div>}
+      {studio && props.masked && <div className="cf-muted cf-note">{storedSecretNote(props.secretStorage)}</div>}
     </div>
   )
 }

@@ -313,3 +313,96 @@ test('PostHog preview shows only what a PostHog user sees; setupPlugin errors sh
     await page.close()
   }
 })
+
+test('the notes about secrets say where they go: keychain, this session only, or nowhere yet', async (t) => {
+  if (!requireSystemPart(t, 'chromium')) return
+  const page = await open(EVERY_FIELD)
+  try {
+    const footer = page.locator('.cf-studio-footer')
+    await page.getByLabel('API key', { exact: true }).fill('sk-live-123456')
+    assert.equal(await footer.locator('.cf-muted').innerText(), 'Secret values go to the system keychain when you save.')
+    await page.evaluate(() => window.harness.setSecretStorage('session'))
+    assert.equal(await footer.locator('.cf-muted').innerText(), 'Secret values are kept in memory for this session only when you save.')
+    await page.evaluate(() => window.harness.setSecretStorage('none'))
+    assert.equal(await footer.locator('.cf-muted').innerText(), 'Saving a secret value needs a system keychain, or keeping secrets for this session only.')
+
+    await page.evaluate(() => window.harness.setSecretStorage('session'))
+    await page.getByRole('button', { name: 'Save configuration' }).click()
+    await page.getByRole('button', { name: 'Reset secret field' }).waitFor()
+    const note = page.locator('.cf-item', { hasText: 'API key' }).locator('.cf-note')
+    assert.equal(await note.innerText(), 'Kept in memory for this session only.')
+    assert.equal(await page.getByText(/keychain/).count(), 0, 'no word of a keychain while secrets are kept for the session')
+    await page.screenshot({ path: `${SHOTS}/studio-secret-session-only.png`, fullPage: true })
+    await page.evaluate(() => window.harness.setSecretStorage('keychain'))
+    assert.equal(await note.innerText(), 'Stored in the system keychain.')
+  } finally {
+    await page.close()
+  }
+})
+
+test('"Saved." shows only once a save succeeded: not while it runs, not when it is refused or fails', async (t) => {
+  if (!requireSystemPart(t, 'chromium')) return
+  const page = await open(EVERY_FIELD)
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  const saved = page.getByText('Saved.', { exact: true })
+  const settled = (n: number) => page.waitForFunction((count) => window.harness.savesSettled === count, n)
+  /** Presses `button` with saves held, checks nothing is claimed meanwhile, then lets the save settle. */
+  const saveHeld = async (button: string, settledCount: number) => {
+    await page.evaluate(() => (window.harness.holdSaves = true))
+    await page.getByRole('button', { name: button, exact: true }).click()
+    await page.waitForTimeout(100)
+    assert.equal(await saved.count(), 0, 'nothing is claimed while the save runs')
+    await page.evaluate(() => window.harness.releaseSave())
+    await settled(settledCount)
+    await page.waitForTimeout(150)
+  }
+  try {
+    const host = page.getByLabel('Host', { exact: true })
+    await host.fill('https://one.example.com')
+    await saveHeld('Save configuration', 1)
+    await saved.waitFor()
+
+    // Refused (e.g. a secret with nowhere to go): the caller shows why; the form claims nothing.
+    await page.evaluate(() => (window.harness.saveOutcome = 'refused'))
+    await page.getByLabel('API key', { exact: true }).fill('sk-live-123456')
+    assert.equal(await saved.count(), 0, 'an edit clears the note')
+    await saveHeld('Save configuration', 2)
+    assert.equal(await saved.count(), 0, 'a refused save is not "Saved."')
+    assert.equal(await page.getByLabel('API key', { exact: true }).count(), 1, 'the refused secret is still typed, not masked')
+
+    // Failed (the save threw): same, and no unhandled rejection in the page.
+    await page.evaluate(() => (window.harness.saveOutcome = 'failed'))
+    await host.fill('https://two.example.com')
+    await saveHeld('Save configuration', 3)
+    assert.equal(await saved.count(), 0, 'a failed save is not "Saved."')
+
+    // The PostHog preview's Save: the same rule.
+    await page.evaluate(() => {
+      window.harness.setPreview(true)
+      window.harness.saveOutcome = 'refused'
+    })
+    await page.getByRole('region', { name: 'PostHog preview' }).waitFor()
+    await page.getByLabel('API key', { exact: true }).fill('sk-live-654321')
+    await saveHeld('Save', 4)
+    assert.equal(await saved.count(), 0, 'a refused preview save is not "Saved."')
+    await page.evaluate(() => (window.harness.saveOutcome = 'saved'))
+    await saveHeld('Save', 5)
+    await saved.waitFor()
+    await page.evaluate(() => window.harness.setPreview(false))
+    await page.getByRole('button', { name: 'Save configuration' }).waitFor()
+
+    // An edit made while a save runs: that save's success does not vouch for the edit.
+    await page.evaluate(() => (window.harness.holdSaves = true))
+    await page.getByRole('button', { name: 'Save configuration' }).click()
+    await host.fill('https://three.example.com')
+    await page.evaluate(() => window.harness.releaseSave())
+    await settled(6)
+    await page.waitForTimeout(150)
+    assert.equal(await saved.count(), 0, 'an edit during the save leaves nothing claimed')
+
+    assert.deepEqual(errors, [])
+  } finally {
+    await page.close()
+  }
+})

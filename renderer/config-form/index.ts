@@ -1,6 +1,7 @@
 // The configuration form previewer: what the renderer's "Configuration" pane mounts.
 export { ConfigForm } from './ConfigForm.tsx'
 export type { ConfigFormProps } from './ConfigForm.tsx'
+export type { SecretStorage } from './secret-notes.ts'
 export { useConfigFormState } from './use-config-form-state.ts'
 export type { ConfigFormState } from './use-config-form-state.ts'
 export { usePluginJsonForm } from './use-plugin-json-form.ts'

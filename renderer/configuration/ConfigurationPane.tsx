@@ -117,7 +117,7 @@ function BoundForm({ plugin, text, config, preview }: { plugin: string; text: st
 
   // Saves run one after another, each against the stored config and the draft of its own moment.
   const queue = useRef<Promise<unknown>>(Promise.resolve())
-  const enqueue = (work: () => Promise<void>): Promise<void> => {
+  const enqueue = <T,>(work: () => Promise<T>): Promise<T> => {
     const next = queue.current.then(work)
     queue.current = next.catch(() => undefined)
     return next
@@ -182,8 +182,11 @@ function BoundForm({ plugin, text, config, preview }: { plugin: string; text: st
     }
   }, [plugin])
 
-  /** Everything: typed secrets, picked files (as base64), plain values; then the selected event reruns. */
-  const save = () =>
+  /**
+   * Everything: typed secrets, picked files (as base64), plain values; then the selected event reruns.
+   * True when it was stored; false when not (refused or failed: the banner or a notification says why).
+   */
+  const save = (): Promise<boolean> =>
     enqueue(async () => {
       clearTimeout(timer.current)
       timer.current = undefined
@@ -191,20 +194,24 @@ function BoundForm({ plugin, text, config, preview }: { plugin: string; text: st
       try {
         await savePluginJsonFirst(true)
         const stored = storedConfig(plugin)
-        if (!stored) return
+        if (!stored) return false
         const { draft: current, fields: shown } = latest.current
         const sent = { ...current.files }
         const uploads: Record<string, ConfigAttachmentUpload | null> = {}
         for (const [key, file] of Object.entries(sent)) uploads[key] = file ? await uploadOf(file) : null
-        if (!(await persist(configPatch(stored, current, shown, uploads)))) return
+        if (!(await persist(configPatch(stored, current, shown, uploads)))) return false
         const saved = storedConfig(plugin)
         if (saved) setDraft((d) => settleUploads(d, sent, saved))
         notify('info', 'Configuration saved.')
         void run()
+        return true
       } finally {
         setBusy(false)
       }
-    }).catch((error) => notify('error', `Could not save the configuration: ${errorText(error)}`))
+    }).catch((error) => {
+      notify('error', `Could not save the configuration: ${errorText(error)}`)
+      return false
+    })
 
   /** A picked (or removed) plain attachment is stored at once, like a typed value; a secret one waits for Save. */
   const pickAttachment = (key: string, file: File | null) => {
@@ -273,6 +280,7 @@ function BoundForm({ plugin, text, config, preview }: { plugin: string; text: st
         values={draft.values}
         attachments={draft.attachments}
         savedSecrets={draft.savedSecrets}
+        secretStorage={config.secretStore.store}
         posthogPreview={preview}
         setupError={setupError}
         onChange={(values) => {
@@ -286,7 +294,7 @@ function BoundForm({ plugin, text, config, preview }: { plugin: string; text: st
         onRevealProblem={(problem) =>
           attempt(openFile(jsonPath).then(() => revealPosition(jsonPath, problem.line ?? 1, problem.column ?? 1)))
         }
-        onSave={() => void save()}
+        onSave={save}
       />
     </div>
   )

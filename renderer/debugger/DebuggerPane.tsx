@@ -7,7 +7,8 @@ import { reset, runAll, step, stopRunAll } from '../state/run-actions.ts'
 import { Icon } from '../layout/icons.tsx'
 import { EventList } from './EventList.tsx'
 import { EventFileBar } from './EventFileBar.tsx'
-import { FilterBar } from './FilterBar.tsx'
+import { PipelineBar } from './PipelineBar.tsx'
+import { ExportRunButton, FilterBar } from './FilterBar.tsx'
 import { ImportReport } from './ImportReport.tsx'
 import { StageView } from './StageView.tsx'
 import { EventEditorDialog } from './EventEditorDialog.tsx'
@@ -45,6 +46,7 @@ export function DebuggerPane() {
           </button>
         </div>
       </header>
+      <PipelineBar busy={busy} />
       <EventFileBar busy={busy} />
       <div className="debugger-status">
         <span className="muted small-text" aria-live="polite">
@@ -56,6 +58,7 @@ export function DebuggerPane() {
             {progress.done.toLocaleString()} / {progress.total.toLocaleString()}
           </span>
         )}
+        <ExportRunButton />
       </div>
       {progress && (
         <div className="progress" role="progressbar" aria-label="Run all progress" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done}>

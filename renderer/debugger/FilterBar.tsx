@@ -1,5 +1,5 @@
 // Filter and search over the run: text (event name, distinct_id, properties, logs), a log level,
-// errors only, dropped only; and export of the run (or the filtered part of it) as JSON Lines.
+// errors only, dropped only; and the export of the run (or the filtered part of it) as JSON Lines.
 import { useMemo } from 'react'
 import { useStore } from '../state/store.ts'
 import { notify, store } from '../state/studio-state.ts'
@@ -23,6 +23,16 @@ function exportRun(): void {
   const base = (eventFiles.find((f) => f.id === eventFileId)?.name ?? 'events').replace(/\.[^.]*$/, '')
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)
   download(`run-${base}-${stamp}.jsonl`, text)
+}
+
+/** Downloads the run (the filtered part while filtering) as JSON Lines. */
+export function ExportRunButton() {
+  const ran = useStore(store, (s) => Object.keys(s.results).length)
+  return (
+    <button type="button" className="small export-run" onClick={exportRun} disabled={ran === 0} title="Download the run's events, outputs, logs and stages as JSON Lines (only the matching ones while filtering)">
+      Export run
+    </button>
+  )
 }
 
 export function FilterBar() {
@@ -61,9 +71,6 @@ export function FilterBar() {
             </button>
           </>
         )}
-        <button type="button" className="small export-run" onClick={exportRun} disabled={ran === 0} title="Download the run's events, outputs, logs and stages as JSON Lines">
-          Export run
-        </button>
       </div>
     </div>
   )

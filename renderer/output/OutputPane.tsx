@@ -6,14 +6,7 @@ import { runErrors } from './run-errors.ts'
 import { ErrorList } from './ErrorList.tsx'
 import { EventDiff } from './EventDiff.tsx'
 import { LogList } from './LogList.tsx'
-import type { EventResult } from '../../common/protocol/runtime.ts'
-
-function verdict(result: EventResult): { text: string; tone: 'ok' | 'warn' | 'error' | 'muted' } {
-  // PostHog passes the event on when a plugin throws; the error is recorded.
-  if (result.error) return { text: result.output ? 'Error · event passed on' : 'Error', tone: 'error' }
-  if (result.output === null) return { text: `Dropped${result.droppedBy ? ` by ${result.droppedBy}` : ''}`, tone: 'warn' }
-  return { text: 'Processed', tone: 'ok' }
-}
+import { verdict } from './verdict.ts'
 
 export function OutputPane() {
   const state = useStore(store, (s) => s)

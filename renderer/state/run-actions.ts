@@ -34,12 +34,12 @@ function serial<T>(phase: RunPhase, work: () => Promise<T>): Promise<T | undefin
 }
 
 function pipeline(): string[] | null {
-  const plugin = store.get().selectedPlugin
+  const { selectedPlugin: plugin, pipelineExtras, plugins } = store.get()
   if (!plugin) {
     notify('error', 'Select a plugin first.')
     return null
   }
-  return [plugin]
+  return [plugin, ...pipelineExtras.filter((id) => id !== plugin && plugins.some((p) => p.id === id))]
 }
 
 function record(outcome: RunOutcome, firstIndex: number, elapsedMs: number): void {

@@ -37,6 +37,8 @@ export interface StudioState {
   expanded: string[]
   /** The plugin being edited and run (a one-plugin pipeline). */
   selectedPlugin: string | null
+  /** Plugins that run after the selected one in the Debugger's pipeline, in order (PostHog's plugin order). */
+  pipelineExtras: string[]
   openFiles: OpenFile[]
   activePath: string | null
   /** Open files with unsaved edits that were also changed on disk by something else. */
@@ -84,6 +86,7 @@ export const initialState: StudioState = {
   files: {},
   expanded: [],
   selectedPlugin: null,
+  pipelineExtras: [],
   openFiles: [],
   activePath: null,
   conflicts: [],

@@ -13,8 +13,14 @@ export function childTransport(child: ChildProcess): Transport {
     closed = reason
     for (const c of closers) c(reason)
   }
-  child.on('message', (message) => {
+  const deliver = (message: unknown) => {
     if (isRpcMessage(message)) for (const l of listeners) l(message)
+  }
+  // The runtime sends what one turn produced (a call's log and stateOp events, then its response)
+  // as one frame: an array of messages, delivered in order (runtime/ipc-transport.ts).
+  child.on('message', (message) => {
+    if (Array.isArray(message)) for (const m of message) deliver(m)
+    else deliver(message)
   })
   child.on('exit', (code, signal) => close(`the runtime process exited (${signal ? `signal ${signal}` : `code ${code}`})`))
   child.on('disconnect', () => close('the runtime process closed its channel'))
