@@ -208,6 +208,9 @@ describe('the Debugger pane', () => {
     await options.filter({ hasText: 'third' }).waitFor()
     assert.deepEqual(await options.locator('.event-name').allTextContents(), ['first', 'third'])
     await session.screenshot('debugger-06-import-jsonl')
+    // A file dropped into events/ by something else shows up in the list.
+    await writeFile(path.join(studio.workspaceDir, 'events', 'outside.jsonl'), jsonl([event('from outside', {}, 21)]))
+    await debuggerPane().getByRole('combobox', { name: 'Event file' }).locator('option', { hasText: 'events/outside.jsonl' }).waitFor({ state: 'attached' })
   })
 
   test('edit an event in a JSON editor with validation, and save it to the file', async (t) => {
@@ -307,11 +310,18 @@ describe('the Debugger pane', () => {
 
   test('a 100,000-event JSON Lines file loads without freezing and scrolls to its end', async (t) => {
     if (!requireSystemPart(t, 'chromium')) return
-    // Long tasks on the page's main thread while the file loads: the UI must not freeze.
+    // The longest gap between two animation frames while the file loads and scrolls: the UI must not freeze.
     await ui.page.evaluate(() => {
-      const page = globalThis as unknown as { longTasks: number[]; PerformanceObserver: new (cb: (list: { getEntries(): { duration: number }[] }) => void) => { observe(o: object): void } }
-      page.longTasks = []
-      new page.PerformanceObserver((list) => list.getEntries().forEach((entry) => page.longTasks.push(entry.duration))).observe({ type: 'longtask', buffered: false })
+      const page = globalThis as unknown as { frameGap: number; frameRun: boolean; requestAnimationFrame(cb: (t: number) => void): void }
+      page.frameGap = 0
+      page.frameRun = true
+      let last = 0
+      const tick = (time: number) => {
+        if (last) page.frameGap = Math.max(page.frameGap, time - last)
+        last = time
+        if (page.frameRun) page.requestAnimationFrame(tick)
+      }
+      page.requestAnimationFrame(tick)
     })
     const started = Date.now()
     await chooseEventFile('events/big-100k.jsonl')
@@ -327,13 +337,18 @@ describe('the Debugger pane', () => {
     })
     await list.getByRole('option').filter({ has: ui.page.locator('.event-index', { hasText: /^100000$/ }) }).locator('.event-name').filter({ hasNotText: '…' }).waitFor()
     const scrollMs = Date.now() - scrollStarted
-    const longTasks = await ui.page.evaluate(() => (globalThis as unknown as { longTasks: number[] }).longTasks)
-    const longest = Math.round(Math.max(0, ...longTasks))
-    assert.ok(longest < 200, `no frame longer than 200 ms while loading and scrolling (longest task ${longest} ms)`)
+    const longest = Math.round(
+      await ui.page.evaluate(() => {
+        const page = globalThis as unknown as { frameGap: number; frameRun: boolean }
+        page.frameRun = false
+        return page.frameGap
+      }),
+    )
+    assert.ok(longest > 0 && longest < 200, `no frame longer than 200 ms while loading and scrolling (longest ${longest} ms)`)
     const rendered = await list.getByRole('option').count()
     assert.ok(rendered < 100, `only the rows on screen are rendered (${rendered})`)
-    t.diagnostic(`100,000-event JSON Lines: first rows shown ${loadMs} ms after choosing the file; scrolled to the end and its page read in ${scrollMs} ms; longest main-thread task ${longest} ms`)
-    console.log(`[debugger e2e] 100k load: ${loadMs} ms; scroll to end: ${scrollMs} ms; longest task: ${longest} ms`)
+    t.diagnostic(`100,000-event JSON Lines: first rows shown ${loadMs} ms after choosing the file; scrolled to the end and its page read in ${scrollMs} ms; longest frame ${longest} ms`)
+    console.log(`[debugger e2e] 100k load: ${loadMs} ms; scroll to end: ${scrollMs} ms; longest frame: ${longest} ms`)
     await session.screenshot('debugger-13-100k-events')
     assert.equal(session.pageErrors.length, 0, session.pageErrors.join('\n'))
     assert.deepEqual(session.externalRequests, [])

@@ -2,10 +2,10 @@
 // without type-checking (type-only and unused imports elided first), ESM/CJS/`export default`/
 // `module.exports` all become CommonJS, strict mode, and every import outside PostHog's allow-list
 // refused with PostHog's own words. The source map is kept so stack traces point at the user's lines.
-import { build } from 'esbuild'
+import { build, transform } from 'esbuild'
 import type { Message } from 'esbuild'
-import { stat } from 'node:fs/promises'
-import { dirname, relative, sep } from 'node:path'
+import { readFile, stat } from 'node:fs/promises'
+import { basename, dirname, extname, relative, sep } from 'node:path'
 import { ALLOWED_IMPORTS } from './sandbox/sandbox.constants.ts'
 
 export interface CompiledPlugin {
@@ -66,8 +66,44 @@ export async function compilePlugin(file: string, pluginDir = dirname(file)): Pr
   return compiled
 }
 
+// PostHog's Babel ran with filename 'index.ts': TypeScript syntax is fine in .js too, JSX is not.
+const LOADERS = { '.js': 'ts', '.mjs': 'ts', '.cjs': 'ts', '.ts': 'ts', '.mts': 'ts', '.cts': 'ts' } as const
+/** The options `build` and `transform` share: the same output for the same single file. */
+const OUTPUT = {
+  format: 'cjs',
+  platform: 'neutral',
+  target: 'es2022',
+  sourcemap: 'external',
+  sourcesContent: true,
+  logLevel: 'silent',
+  // Babel ignored tsconfig files; a plugin's (or ours, with verbatimModuleSyntax) must not keep
+  // type-only imports alive or change how the code compiles.
+  tsconfigRaw: {},
+  // Top-level functions nobody references are how "globals only" plugins export: keep everything.
+  treeShaking: false,
+  charset: 'utf8',
+  legalComments: 'none',
+} as const
+/**
+ * Words after which `transform` (no bundler) may not give `build`'s program: a module to reach
+ * (import, require, or `export … from`, which becomes a require), or a top-level binding the bundler
+ * turns into a `var` (a global property the "globals only" export style relies on), or `this`.
+ */
+const NEEDS_BUNDLER = /\b(?:import|require|from|const|let|class|using|this|enum|namespace)\b/
+
 async function compileUncached(file: string, pluginDir: string): Promise<CompiledPlugin> {
   const name = relative(pluginDir, file).split(sep).join('/')
+  const loader = (LOADERS as Record<string, 'ts' | undefined>)[extname(file)]
+  let source: string | undefined
+  if (loader) {
+    try {
+      source = await readFile(file, 'utf8')
+    } catch {}
+  }
+  if (source !== undefined && loader && !NEEDS_BUNDLER.test(source)) {
+    const single = await transformSingleFile(file, source, loader)
+    if (single) return single
+  }
   let result
   try {
     result = await build({
@@ -75,22 +111,9 @@ async function compileUncached(file: string, pluginDir: string): Promise<Compile
       absWorkingDir: dirname(file),
       bundle: true,
       write: false,
-      format: 'cjs',
-      platform: 'neutral',
-      target: 'es2022',
-      // PostHog's Babel ran with filename 'index.ts': TypeScript syntax is fine in .js too, JSX is not.
-      loader: { '.js': 'ts', '.mjs': 'ts', '.cjs': 'ts', '.ts': 'ts', '.mts': 'ts', '.cts': 'ts' },
-      sourcemap: 'external',
-      sourcesContent: true,
+      ...OUTPUT,
+      loader: LOADERS,
       outdir: dirname(file),
-      logLevel: 'silent',
-      // Babel ignored tsconfig files; a plugin's (or ours, with verbatimModuleSyntax) must not keep
-      // type-only imports alive or change how the code compiles.
-      tsconfigRaw: {},
-      // Top-level functions nobody references are how "globals only" plugins export: keep everything.
-      treeShaking: false,
-      charset: 'utf8',
-      legalComments: 'none',
       plugins: [
         {
           name: 'posthog-imports',
@@ -117,4 +140,19 @@ async function compileUncached(file: string, pluginDir: string): Promise<Compile
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'))
   if (!js || !map) throw new CompileError(`${file}: esbuild produced no output`)
   return { code: `${WRAPPER}\n${js.text}${FOOTER}`, lineOffset: -1, map: JSON.parse(map.text) as SourceMapPayload, file }
+}
+
+/**
+ * An entry that needs no bundler (see NEEDS_BUNDLER) compiles with `transform`: the same code and
+ * source map in about half the time (cold start). A syntax error goes to `build`, for its messages.
+ */
+async function transformSingleFile(file: string, source: string, loader: 'ts'): Promise<CompiledPlugin | null> {
+  let result
+  try {
+    result = await transform(source, { ...OUTPUT, loader, sourcefile: basename(file) })
+  } catch {
+    return null
+  }
+  if (/\brequire\b/.test(result.code)) return null
+  return { code: `${WRAPPER}\n${result.code}${FOOTER}`, lineOffset: -1, map: JSON.parse(result.map) as SourceMapPayload, file }
 }

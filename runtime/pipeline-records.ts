@@ -56,10 +56,12 @@ export class RecordBook {
     const exported: ExportRecordOut[] = []
     const exportMetrics: RuntimeRecords['exportMetrics'] = {}
     const fetches: FetchRecordOut[] = []
+    const fetchFixtures: RuntimeRecords['fetchFixtures'] = []
     const jobs: JobRecordOut[] = []
     const scheduled: ScheduledRecordOut[] = []
     for (const p of plugins) {
       for (const r of p.meta?.fetches.records() ?? []) fetches.push(fetchOut(p.id, r))
+      fetchFixtures.push(...(p.meta?.fetches.recordedFixtures() ?? []))
       const e = p.engines
       if (!e) continue
       for (const j of e.jobs.history()) jobs.push(jobOut(p.id, j))
@@ -89,6 +91,7 @@ export class RecordBook {
       jobs: byTime(jobs),
       scheduled: byTime(scheduled),
       apiCalls: this.apiCalls.map((a) => ({ ...a })),
+      fetchFixtures,
     }
   }
 }

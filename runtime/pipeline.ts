@@ -80,6 +80,8 @@ export class Pipeline {
   private collector: LogEntry[] | null = null
   /** Logs made on the clock since the last ClockReport. */
   private background: LogEntry[] = []
+  /** The event whose handling may flush the export buffer right now (its exportEvents stage). */
+  private exportTarget: Working | null = null
   /** Capture depth of the events being processed (0: input events and tasks). */
   private depth = 0
 
@@ -281,7 +283,14 @@ export class Pipeline {
           tag: method,
           event: processed[k],
           tryFn: async (attempt) => {
-            if (buffer) await buffer.add(processed[k])
+            if (buffer) {
+              this.exportTarget = attempt === 1 ? result : null
+              try {
+                await buffer.add(processed[k])
+              } finally {
+                this.exportTarget = null
+              }
+            }
             if (!own) return
             const r = attempt === 1 && first ? first[k] : (await this.runItems(plugin, method, [processed[k]]))[0]
             const described = r.error ? plugin.describe(r.error, { attempt, maxAttempts: ON_EVENT_MAX_ATTEMPTS }) : null
@@ -324,7 +333,12 @@ export class Pipeline {
   /** The engines' way into a plugin: one call, its logs and cache writes handled; rejects with the plugin's error. */
   private async callForEngine(plugin: PluginInstance, method: string, arg: unknown): Promise<unknown> {
     const [r] = await this.runItems(plugin, method, [arg])
-    for (const l of plugin.consoleLogs(r)) this.route(l)
+    const target = method === 'exportEvents' ? this.exportTarget : null
+    if (target) {
+      // A flush while an event is handled (the buffer went over its size) shows as that event's exportEvents stage.
+      const described = r.error ? plugin.describe(r.error) : null
+      this.attach(target, plugin, 'exportEvents', r, described?.text ?? null, described?.detail)
+    } else for (const l of plugin.consoleLogs(r)) this.route(l)
     for (const op of plugin.ops(r)) this.emit('stateOp', { ...op, plugin: plugin.id })
     await this.flushCache(plugin, undefined)
     if (r.error) throw plugin.errorValue(r.error)

@@ -111,6 +111,7 @@ export class PluginInstance {
         storageDir: this.options.storageDir,
         cacheGetMissing: this.options.cacheGetMissing,
         fetchPolicy: this.options.fetchPolicy,
+        fetchFixtures: this.options.fetchFixtures,
         ...hooks,
       })
       this.instantiate()

@@ -41,6 +41,8 @@ export interface RuntimeOptions {
   cacheGetMissing?: 'default' | 'null'
   /** Which fetches plugins may make (runtime/meta/fetch-policy.ts); any public http(s) host when absent. */
   fetchPolicy?: { mode: 'allow' | 'fixtures' | 'deny'; allowHosts: string[]; allowSchemes?: string[] }
+  /** Recorded responses the 'fixtures' fetch mode answers from (records().fetchFixtures gives them after an 'allow' run). */
+  fetchFixtures?: FetchFixtureSpec[]
   /** The runtime clock follows the wall clock (real timers); otherwise it is virtual and moves only on advance/runUntilIdle. */
   realtime?: boolean
   /** Virtual clock start, ms since the epoch (default 2022-08-12T00:00:00Z). */
@@ -51,6 +53,14 @@ export interface RuntimeOptions {
   captureLoopLimit?: number
   /** Answers for posthog.api calls; an unmatched call gets a 404 naming the path and this setting. */
   posthogApi?: PosthogApiStub[]
+}
+
+/** A recorded fetch response: matched by method, URL and (when given) the sha256 of the request body. */
+export interface FetchFixtureSpec {
+  method: string
+  url: string
+  bodyHash?: string
+  response: { status: number; statusText: string; headers: [string, string][]; bodyBase64: string; url: string; redirected: boolean }
 }
 
 /** One canned posthog.api answer. `path` matches with or without surrounding slashes; `method` '*' matches any. */
@@ -269,6 +279,8 @@ export interface RuntimeRecords {
   jobs: JobRecordOut[]
   scheduled: ScheduledRecordOut[]
   apiCalls: ApiCallRecord[]
+  /** The network responses seen, as fixtures for the 'fixtures' fetch mode (secret headers redacted). */
+  fetchFixtures: FetchFixtureSpec[]
 }
 
 /** What an advance / runUntilIdle / fireScheduled did. */

@@ -2,7 +2,7 @@
 // duplicate and delete events of a workspace file. The backend writes the files (atomically); the
 // list then reads the file again, and results are forgotten (indexes have moved).
 import type { PluginEvent } from '../../common/plugin/event.ts'
-import type { EventFileEdit } from '../../common/protocol/studio.ts'
+import type { EventFileEdit, FileChange } from '../../common/protocol/studio.ts'
 import { studio } from '../state/client.ts'
 import { notify, store } from '../state/studio-state.ts'
 import { forgetResults, selectEventFile } from '../state/run-actions.ts'
@@ -87,4 +87,19 @@ export function startAdding(): void {
 export async function newEventFile(name: string): Promise<void> {
   const info = await studio().createEventFile(name, [{ uuid: crypto.randomUUID(), event: '$pageview', distinct_id: 'user-1', timestamp: new Date().toISOString(), properties: {} } as unknown as PluginEvent])
   await refreshList(info.id)
+}
+
+/** A file in the workspace's events/ folder changed outside the studio: list again, reread the shown one. */
+export async function onEventFolderChange(change: FileChange): Promise<void> {
+  if (!change.path.startsWith('events/')) return
+  const eventFiles = await studio().listEventFiles()
+  store.set({ eventFiles })
+  const { eventFileId, phase } = store.get()
+  if (eventFileId !== `workspace:${change.path}` || phase !== 'idle') return
+  if (change.kind === 'deleted') {
+    const first = eventFiles[0]
+    if (first) await selectEventFile(first.id)
+  } else {
+    await selectEventFile(eventFileId)
+  }
 }

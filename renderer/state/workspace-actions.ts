@@ -7,6 +7,7 @@ import { forgetAllFiles, onOutsideChange, openFile, preloadPlugin, refreshFiles,
 import { forgetResults, run, selectEventFile } from './run-actions.ts'
 import { errorText, initialState, notify, store } from './studio-state.ts'
 import { runCommand } from './commands.ts'
+import { onEventFolderChange } from '../debugger/event-file-actions.ts'
 
 const LAST_PLUGIN_KEY = 'plugin-studio:last-plugin:'
 
@@ -22,6 +23,7 @@ export async function boot(openTransport: () => Promise<Transport>): Promise<voi
   setClient(client)
   transport.onClose((reason) => store.set({ connection: { status: 'closed', message: reason } }))
   client.on('fileChanged', (change) => void onOutsideChange(change).catch((error) => notify('error', errorText(error))))
+  client.on('fileChanged', (change) => void onEventFolderChange(change).catch((error) => notify('error', errorText(error))))
   client.on('workspaceChanged', () => {
     forgetAllFiles()
     void loadWorkspace()

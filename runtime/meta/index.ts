@@ -11,7 +11,7 @@ import type { GeoIp } from './geoip.ts'
 import { createGeoIp } from './geoip.ts'
 import { CACHE_MISSING } from '../sandbox/sandbox.constants.ts'
 import { createFetchRecorder, DEFAULT_FETCH_POLICY, performFetch } from './fetch-policy.ts'
-import type { FetchPolicy, FetchRecorder, FetchRequest } from './fetch-policy.ts'
+import type { FetchFixture, FetchPolicy, FetchRecorder, FetchRequest } from './fetch-policy.ts'
 
 export interface MetaHostOptions {
   /** PostHog's plugin id: the cache namespace `@plugin/<pluginId>/<teamId>/`. */
@@ -24,6 +24,8 @@ export interface MetaHostOptions {
   cacheGetMissing?: CacheGetMissing
   /** Which plugin fetches the workspace allows (fetch-policy.ts); PostHog-like "any public host" by default. */
   fetchPolicy?: FetchPolicy
+  /** Recorded responses for the 'fixtures' fetch mode. */
+  fetchFixtures?: FetchFixture[]
   /** The runtime clock's now(): fetch records carry it. */
   now?: () => number
   /** Host operations served outside the stores (jobs, posthogApi), by kind. */
@@ -47,7 +49,7 @@ export function createMetaHost(options: MetaHostOptions): MetaHost {
   const storage = createStorageStore({ dir: options.storageDir, pluginConfigId: options.pluginConfigId })
   const cursor: Cursor = createCursor(storage)
   const missing = { missing: true }
-  const fetches = createFetchRecorder({ now: options.now ?? (() => Date.now()) })
+  const fetches = createFetchRecorder({ now: options.now ?? (() => Date.now()), fixtures: options.fetchFixtures })
   const policy = options.fetchPolicy ?? DEFAULT_FETCH_POLICY
 
   async function handle(kind: string, args: unknown[]): Promise<unknown> {

@@ -258,14 +258,26 @@ class URLSearchParams {
 // Host answers "href\norigin\nprotocol\nusername\npassword\nhost\nhostname\nport\npathname\nsearch\nhash",
 // or "!" + the parser's error message.
 type Parts = string[]
+// Parsing is a pure function of its strings and events repeat their URLs: the last answers are kept
+// (bounded; a Parts array is never changed in place, so URLs can share one).
+const PARSED_LIMIT = 256
+const parsed = new Map<string, Parts | string>()
+function remember(key: string, answer: string): Parts | string {
+  const value = answer.charCodeAt(0) === 33 ? answer.slice(1) : answer.split('\n')
+  if (parsed.size >= PARSED_LIMIT) parsed.clear()
+  parsed.set(key, value)
+  return value
+}
 function hostParse(input: string, base?: string): Parts | string {
-  const answer: string = host.urlParse(input, base)
-  return answer.charCodeAt(0) === 33 ? answer.slice(1) : answer.split('\n')
+  const key = base === undefined ? `p${input}` : `b${base.length}:${base}${input}`
+  return parsed.get(key) ?? remember(key, host.urlParse(input, base))
 }
 function hostSet(href: string, part: string, value: string): Parts | string {
-  const answer: string = host.urlSet(href, part, value)
-  return answer.charCodeAt(0) === 33 ? answer.slice(1) : answer.split('\n')
+  const key = `s${part}:${href.length}:${href}${value}`
+  return parsed.get(key) ?? remember(key, host.urlSet(href, part, value))
 }
+const SPLICE_SCHEMES = new Set(['http:', 'https:', 'ws:', 'wss:', 'ftp:', 'file:'])
+const ENCODED_QUERY = /^[A-Za-z0-9*\-._+%=&]*$/
 const PART = { href: 0, origin: 1, protocol: 2, username: 3, password: 4, host: 5, hostname: 6, port: 7, pathname: 8, search: 9, hash: 10 } as const
 
 class URL {
@@ -292,7 +304,7 @@ class URL {
     }
   }
   static _setSearchFromParams(url: URL, query: string) {
-    url.#set('search', query)
+    if (!url.#spliceSearch(query)) url.#set('search', query)
   }
   #set(part: string, value: unknown) {
     const parts = hostSet(this.#p[0], part, String(value))
@@ -315,15 +327,49 @@ class URL {
   get host() { return this.#p[PART.host] }
   set host(v) { this.#set('host', v) }
   get hostname() { return this.#p[PART.hostname] }
-  set hostname(v) { this.#set('hostname', v) }
+  set hostname(v) {
+    // Setting the same (already serialised) host again changes nothing; '' is not a no-op ('foo:/p').
+    const value = String(v)
+    if (value !== '' && value === this.#p[PART.hostname]) return
+    this.#set('hostname', value)
+  }
   get port() { return this.#p[PART.port] }
   set port(v) { this.#set('port', v) }
   get pathname() { return this.#p[PART.pathname] }
   set pathname(v) { this.#set('pathname', v) }
   get search() { return this.#p[PART.search] }
-  set search(v) { this.#set('search', v) }
+  set search(v) {
+    if (!this.#spliceSearch(String(v))) this.#set('search', v)
+  }
+  /**
+   * The search setter without a host trip, when WHATWG's answer is plain splicing: a special scheme
+   * (no opaque path to strip), and a value of characters the query state keeps as they are (what
+   * URLSearchParams.toString() produces).
+   */
+  #spliceSearch(value: string): boolean {
+    if (!SPLICE_SCHEMES.has(this.#p[PART.protocol])) return false
+    const query = value.charCodeAt(0) === 63 ? value.slice(1) : value
+    if (!ENCODED_QUERY.test(query)) return false
+    const href = this.#p[PART.href]
+    const hashAt = href.indexOf('#')
+    const beforeHash = hashAt === -1 ? href : href.slice(0, hashAt)
+    const queryAt = beforeHash.indexOf('?')
+    const base = queryAt === -1 ? beforeHash : beforeHash.slice(0, queryAt)
+    const search = value === '' ? '' : `?${query}`
+    const parts = this.#p.slice()
+    parts[PART.href] = base + search + (hashAt === -1 ? '' : href.slice(hashAt))
+    parts[PART.search] = query === '' ? '' : search
+    this.#p = parts
+    if (this.#params) URLSearchParams._reset(this.#params, parts[PART.search])
+    return true
+  }
   get hash() { return this.#p[PART.hash] }
-  set hash(v) { this.#set('hash', v) }
+  set hash(v) {
+    // No fragment to remove: '' changes nothing (but 'http://a/#' has an empty one, which '' removes).
+    const value = String(v)
+    if (value === '' && !this.#p[PART.href].includes('#')) return
+    this.#set('hash', value)
+  }
   get searchParams(): URLSearchParams {
     if (!this.#params) {
       this.#params = new URLSearchParams(this.#p[PART.search])

@@ -203,6 +203,12 @@ export class PluginIsolate {
         itemStarted = performance.now()
       }
       if (state.done) {
+        // Host work asked for in the last slice and not awaited (an un-awaited storage.set or
+        // jobs.x().runNow() right before returning): PostHog performs it, so does the studio.
+        if (state.requests.length > 0 && !this.dead) {
+          const answers = await answerWithin(state.requests, handler, timeoutMs)
+          if (answers !== 'timeout') step('resume', [answers])
+        }
         const out = state.results ?? []
         for (let i = 0; i < out.length; i++) {
           const r = out[i] as ItemResult & { json?: string }

@@ -2,6 +2,10 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { cellValue, looksLikeCsv, parseCsvEvents } from './csv-events.ts'
 import { convertImport } from './import-events.ts'
+import { readEventsFile } from './read-events-file.ts'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 
 test("PostHog's CSV export with flattened properties and person columns becomes PluginEvents", () => {
   const csv = [
@@ -73,4 +77,23 @@ test('imports: CSV by name or by its header, JSON Lines with a bad line', () => 
   const lines = convertImport('x.jsonl', '{"event":"a"}\n{"event":\n{"event":"c"}\n')
   assert.equal(lines.imported, 2)
   assert.deepEqual(lines.problems.map((p) => p.line), [2])
+})
+
+test('the CLI reads a .csv export too, and refuses it with the line of the first bad row', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'csv-events-'))
+  try {
+    const good = path.join(dir, 'good.csv')
+    await writeFile(good, 'event,distinct_id,properties.n\na,1,2\n')
+    const parsed = await readEventsFile(good)
+    assert.ok(parsed.ok)
+    assert.deepEqual(parsed.events, [{ event: 'a', distinct_id: '1', properties: { n: 2 } }])
+    const bad = path.join(dir, 'bad.csv')
+    await writeFile(bad, 'event,distinct_id\na,1\n,2\n')
+    const refused = await readEventsFile(bad)
+    assert.ok(!refused.ok)
+    assert.equal(refused.problem.line, 3)
+    assert.match(refused.problem.message, /no event name/)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
 })

@@ -25,6 +25,7 @@ test('exportEvents: a buffer over its byte limit flushes while the event is hand
   await loadFixtures(runner, [spec('exporter', { config: { exportEventsBufferBytes: '1' } })], clock)
   const results = await runner.processEvents([makeEvent({ event: 'a' }), makeEvent({ event: 'b' })])
   assert.deepEqual(results.map((r) => r.logs.filter((l) => l.source === 'CONSOLE').map((l) => l.message)), [['exported 1 a'], ['exported 1 b']])
+  assert.deepEqual(results.map((r) => r.stages.map((s) => `${s.method}:${s.logs.map((l) => l.message).join()}`)), [['exportEvents:exported 1 a'], ['exportEvents:exported 1 b']])
   const records = await runner.records()
   assert.deepEqual(records.exported.map((e) => [e.size, e.outcome, e.time]), [[1, 'delivered', at(0)], [1, 'delivered', at(0)]])
   assert.deepEqual(records.exportMetrics.exporter, { delivered: 2, retried: 0, failed: 0 })

@@ -92,6 +92,20 @@ test('fetch with 127.0.0.1 in allowHosts: performed by the host, recorded with t
   assert.equal((await runner.records()).fetches.length, 2)
 })
 
+test("fixtures mode: a run answers offline from the responses an 'allow' run recorded", async () => {
+  await loadFixtures(runner, [spec('fetcher', { config: { url: server.url } })], { fetchPolicy: { mode: 'allow', allowHosts: ['127.0.0.1'] } })
+  await runner.processEvents([makeEvent()])
+  await runner.unload()
+  const { fetchFixtures } = await runner.records()
+  assert.equal(fetchFixtures.length, 1)
+  const served = server.requests.length
+  await loadFixtures(runner, [spec('fetcher', { config: { url: server.url } })], { fetchPolicy: { mode: 'fixtures', allowHosts: ['127.0.0.1'] }, fetchFixtures })
+  const [r] = await runner.processEvents([makeEvent()])
+  assert.equal(r.output?.properties?.body, '{"status":"operational"}')
+  assert.equal(r.stages.find((s) => s.method === 'processEvent')?.fetches?.[0].source, 'fixture')
+  assert.equal(server.requests.length, served, 'nothing reached the server')
+})
+
 test('a stored empty string reads back as null (PostHog), not as the default', async () => {
   await loadFixtures(runner, ['cache-empty'])
   await runner.processEvents([makeEvent({ event: 'write' })])
