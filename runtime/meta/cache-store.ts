@@ -10,7 +10,21 @@ import type { CacheConnection, CommandClient } from './cache-connection.ts'
 
 export type { CacheGetMissing, CacheOp, CacheOptions } from './cache-commands.ts'
 export { IllegalOperationError, CACHE_OPS } from './cache-commands.ts'
-export { clearEmbeddedCache } from './cache-connection.ts'
+import { clearEmbeddedCache as clearEmbedded } from './cache-connection.ts'
+
+/**
+ * Writes per embedded namespace (cache name + key prefix), by any store: the isolate keeps what it
+ * read across batches and drops it when someone else wrote (another config of the plugin, a Reset).
+ * `clears` counts whole-cache wipes, which touch every namespace.
+ */
+const namespaceWrites = new Map<string, number>()
+let clears = 0
+const WRITE_OPS = new Set(['set', 'incr', 'expire', 'lpush', 'lpop', 'lrem'])
+
+export function clearEmbeddedCache(name?: string): Promise<void> {
+  clears++
+  return clearEmbedded(name)
+}
 
 export interface CacheStoreOptions {
   /** A real Redis (redis://…); the embedded ioredis-mock when absent. */
@@ -26,7 +40,12 @@ export interface CacheStoreOptions {
 }
 
 /** One applyBatch outcome: each op succeeds or fails on its own, as separate plugin calls would. */
-export type CacheOpResult = { ok: true; value: unknown } | { ok: false; error: SerializedError }
+export type CacheOpResult = { ok: true; value: unknown; pttl?: number } | { ok: false; error: SerializedError }
+
+export interface ApplyBatchOptions {
+  /** Each successful get also brings the key's PTTL (ms left, -1 none, -2 missing), read with it. */
+  pttl?: boolean
+}
 
 export interface CacheEntry {
   key: string
@@ -49,7 +68,12 @@ export interface CacheStore {
   lpop(key: string, count: number): Promise<string[] | null>
   lrem(key: string, count: number, element: unknown): Promise<number>
   /** Many ops in one host call and, for a real Redis, one round trip (a pipeline). Results in order. */
-  applyBatch(ops: CacheOp[]): Promise<CacheOpResult[]>
+  applyBatch(ops: CacheOp[], options?: ApplyBatchOptions): Promise<CacheOpResult[]>
+  /**
+   * Writes to this namespace not made through applyBatch (the isolate's path) since the store opened:
+   * when it changes, what the isolate read may be stale. Null for a real Redis (writers are invisible).
+   */
+  externalWrites(): number | null
   /** This plugin's keys for the state inspector, namespace stripped, sorted by key. */
   snapshot(): Promise<CacheEntry[]>
   /** Deletes this plugin's keys (Reset). Returns how many were deleted. */
@@ -79,6 +103,14 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
     ? openRemote(options.redisUrl, options.connectTimeoutMs)
     : openEmbedded(options.embeddedName)
   let closed = false
+  const namespace = `${options.embeddedName ?? ''}\n${prefix}`
+  let ownWrites = 0
+  const countWrite = (own: boolean) => {
+    if (!connection.embedded) return
+    namespaceWrites.set(namespace, (namespaceWrites.get(namespace) ?? 0) + 1)
+    if (own) ownWrites++
+  }
+  const clearsAtOpen = clears
 
   function use<T>(work: (redis: Redis) => Promise<T>): Promise<T> {
     if (closed) return Promise.reject(new Error('This cache store is closed'))
@@ -114,10 +146,11 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
     } catch (error) {
       return Promise.reject(error)
     }
+    if (WRITE_OPS.has(op.op)) countWrite(false)
     return run(plan)
   }
 
-  async function applyBatch(ops: CacheOp[]): Promise<CacheOpResult[]> {
+  async function applyBatch(ops: CacheOp[], batchOptions: ApplyBatchOptions = {}): Promise<CacheOpResult[]> {
     if (!Array.isArray(ops)) throw new Error('applyBatch expects an array of cache operations')
     const plans = ops.map((op): CommandPlan | Error => {
       try {
@@ -128,12 +161,18 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
       }
     })
     const commands = plans.filter((p): p is CommandPlan => !(p instanceof Error))
-    const replies = await use(async (redis): Promise<[Error | null, unknown][]> => {
+    ops.forEach((op, i) => {
+      if (!(plans[i] instanceof Error) && WRITE_OPS.has(op.op)) countWrite(true)
+    })
+    // A get's PTTL travels as the next command of the same lane turn / pipeline.
+    const withTtl = batchOptions.pttl === true
+    const sent = withTtl ? commands.flatMap((p) => (p.command === 'get' ? [p, { command: 'pttl', args: [p.args[0]], decode: (r: unknown) => r }] : [p])) : commands
+    const received = await use(async (redis): Promise<[Error | null, unknown][]> => {
       if (connection.embedded) {
         // In-process and in order, inside one turn of the lane. (ioredis-mock's pipeline fails whole
         // on one error, where Redis answers each command.)
         const outcomes: [Error | null, unknown][] = []
-        for (const plan of commands) {
+        for (const plan of sent) {
           try {
             outcomes.push([null, await send(redis, plan)])
           } catch (error) {
@@ -143,7 +182,7 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
         return outcomes
       }
       try {
-        return ((await redis.pipeline(commands.map((p) => [p.command, ...p.args])).exec()) ?? []) as [Error | null, unknown][]
+        return ((await redis.pipeline(sent.map((p) => [p.command, ...p.args])).exec()) ?? []) as [Error | null, unknown][]
       } catch (error) {
         throw explain(error)
       }
@@ -151,9 +190,11 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
     let next = 0
     return plans.map((plan): CacheOpResult => {
       if (plan instanceof Error) return { ok: false, error: serializeError(plan) }
-      const [error, reply] = replies[next++] ?? [new Error('Redis gave no reply for this operation'), null]
+      const [error, reply] = received[next++] ?? [new Error('Redis gave no reply for this operation'), null]
+      const ttl = withTtl && plan.command === 'get' ? received[next++] : undefined
       if (error) return { ok: false, error: serializeError(explain(error)) }
       try {
+        if (ttl) return { ok: true, value: plan.decode(reply), pttl: !ttl[0] && typeof ttl[1] === 'number' ? ttl[1] : 0 }
         return { ok: true, value: plan.decode(reply) }
       } catch (decodeError) {
         return { ok: false, error: serializeError(decodeError) }
@@ -201,6 +242,7 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
   })
 
   const flushPlugin = (): Promise<number> => use(async (redis) => {
+    countWrite(false)
     const keys = await pluginKeys(redis)
     let deleted = 0
     for (let i = 0; i < keys.length; i += 500) deleted += await redis.del(...keys.slice(i, i + 500))
@@ -218,6 +260,7 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
     lpop: (key, count) => call({ op: 'lpop', args: [key, count] }) as Promise<string[] | null>,
     lrem: (key, count, element) => call({ op: 'lrem', args: [key, count, element] }) as Promise<number>,
     applyBatch,
+    externalWrites: () => (connection.embedded ? (namespaceWrites.get(namespace) ?? 0) + (clears - clearsAtOpen) - ownWrites : null),
     snapshot,
     flushPlugin,
     close: async () => {

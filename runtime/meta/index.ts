@@ -59,7 +59,9 @@ export function createMetaHost(options: MetaHostOptions): MetaHost {
           // The isolate asks for raw reads with a marker default; the store's decode hands it back.
           op.op === 'get' && op.args[1] === CACHE_MISSING ? { ...op, args: [op.args[0], CACHE_MISSING, { jsonSerialize: false }] } : op,
         ) as CacheOp[]
-        return cache.applyBatch(ops)
+        // Gets bring their TTL, and every reply the count of others' writes: the isolate keeps what it
+        // read across batches until either says it may be stale (runtime/sandbox/meta.isolate.ts).
+        return { results: await cache.applyBatch(ops, { pttl: true }), externalWrites: cache.externalWrites() }
       }
       case 'storage': {
         const [method, key, text] = args as [string, string, string | undefined]

@@ -12,10 +12,28 @@ const S = G[INTERNAL_GLOBAL] as Any
 interface Entry {
   /** The Redis string, or null when the key is missing. */
   raw: string | null
-  /** Expiry in ms since the epoch; 0 = none known. */
+  /** Expiry in ms since the epoch (this batch's own TTL writes: the key reads as missing after); 0 = none. */
   exp: number
+  /**
+   * From an earlier batch or the store's PTTL: past either deadline (the runtime's clock, the real
+   * clock; the store may follow either) the entry is dropped and read again. 0 = none.
+   */
+  until?: number
+  realUntil?: number
+  /** The key's TTL in the store is not known (an incr the store answered): not kept after the batch. */
+  ttlUnknown?: boolean
 }
+/**
+ * What this isolate knows of the store, kept across batches while nobody else writes to the
+ * namespace (the store counts others' writes and sends the count with every reply; a real Redis
+ * sends null: its other writers are invisible, so the entries last one batch).
+ */
 const local = new Map<string, Entry>()
+/** The real clock (driver.isolate.ts gives the plugin the runtime's clock afterwards). */
+const realNow = Date.now.bind(Date)
+let externalWrites: number | null | undefined
+/** Until a reply of this batch has confirmed nobody else wrote, entries of earlier batches are not used. */
+let confirmed = true
 let pending: Any[] = []
 /** Writes wait in here until the end of the batch; a flood of them must not become a flood on the host. */
 const MAX_PENDING_WRITES = 10_000
@@ -31,7 +49,12 @@ function asRedisString(value: unknown): string {
   return typeof value === 'string' ? value : String(value)
 }
 function known(key: string): Entry | undefined {
+  if (!confirmed) return undefined
   const entry = local.get(key)
+  if (entry && ((entry.until && Date.now() >= entry.until) || (entry.realUntil && realNow() >= entry.realUntil))) {
+    local.delete(key)
+    return undefined
+  }
   if (entry && entry.exp && Date.now() >= entry.exp) {
     entry.raw = null
     entry.exp = 0
@@ -53,7 +76,11 @@ function decodeGet(raw: string | null, defaultValue: unknown, options: Any): unk
 function hostCache(ops: Any[]): Promise<Any[]> {
   const flushed = compact(pending)
   pending = []
-  return S.hostOp('cache', [[...flushed, ...ops]]).then((results: Any[]) => {
+  return S.hostOp('cache', [[...flushed, ...ops]]).then((reply: Any) => {
+    const results: Any[] = reply.results
+    if (reply.externalWrites === null || reply.externalWrites !== externalWrites) local.clear()
+    externalWrites = reply.externalWrites
+    confirmed = true
     results.slice(0, flushed.length).forEach((r, i) => {
       if (!r.ok) S.log('error', `cache.${flushed[i].op}(${JSON.stringify(flushed[i].args[0])}) failed when written to the store: ${r.error.message}`)
     })
@@ -81,6 +108,17 @@ function unwrap(result: Any) {
 function hostOne(op: string, args: unknown[]): Promise<unknown> {
   return hostCache([{ op, args }]).then((r) => unwrap(r[0]))
 }
+/** A get that also brings the key's deadlines from its PTTL (measured from before the call: never late). */
+function hostGet(k: string): Promise<{ reply: unknown; ttl: Partial<Entry> }> {
+  const sentAt = Date.now()
+  const sentAtReal = realNow()
+  return hostCache([{ op: 'get', args: [k, CACHE_MISSING, { jsonSerialize: false }] }]).then((r) => {
+    const reply = unwrap(r[0])
+    const pttl = r[0].pttl
+    const ttl: Partial<Entry> = typeof pttl !== 'number' ? { ttlUnknown: true } : pttl >= 0 ? { until: sentAt + pttl, realUntil: sentAtReal + pttl } : {}
+    return { reply, ttl }
+  })
+}
 const isIntegerString = (raw: string) => /^-?\d+$/.test(raw) && Number.isSafeInteger(Number(raw))
 
 const cache = {
@@ -90,7 +128,7 @@ const cache = {
     try {
       const raw = options?.jsonSerialize === false ? asRedisString(value) : asRedisString(JSON.stringify(value))
       const k = String(key)
-      local.set(k, { raw, exp: ttlSeconds ? Date.now() + Number(ttlSeconds) * 1000 : 0 })
+      local.set(k, { raw, exp: ttlSeconds ? Date.now() + Number(ttlSeconds) * 1000 : 0, realUntil: ttlSeconds ? realNow() + Number(ttlSeconds) * 1000 : 0 })
       pending.push({ op: 'set', args: [k, raw, ttlSeconds, { jsonSerialize: false }] })
       S.record('ops', { kind: 'cache', op: 'set', key: k, value: raw })
       return Promise.resolve()
@@ -108,17 +146,17 @@ const cache = {
         return Promise.reject(error)
       }
     }
-    return hostOne('get', [k, CACHE_MISSING, { jsonSerialize: false }]).then((reply) => {
+    return hostGet(k).then(({ reply, ttl }) => {
       // The store marks a missing key with CACHE_MISSING (in 'default' mode) and answers null for a
       // stored empty (falsy) string: PostHog reads that back as null, never as the default. In 'null'
       // mode a missing key is null too; both read null, and the entry is not kept (expire must ask the store).
       if (reply === null || reply === undefined) {
         if (S.cacheGetMissing === 'null') return null
-        if (!local.has(k)) local.set(k, { raw: '', exp: 0 })
+        if (!local.has(k)) local.set(k, { raw: '', exp: 0, ...ttl })
         return decodeGet('', defaultValue, options)
       }
       const raw = reply === CACHE_MISSING ? null : String(reply)
-      if (!local.has(k)) local.set(k, { raw, exp: 0 })
+      if (!local.has(k)) local.set(k, { raw, exp: 0, ...ttl })
       return decodeGet(raw, defaultValue, options)
     })
   },
@@ -134,7 +172,7 @@ const cache = {
     }
     return hostOne('incr', [k]).then((n) => {
       S.record('ops', { kind: 'cache', op: 'incr', key: k, value: n })
-      local.set(k, { raw: String(n), exp: entry?.exp ?? 0 })
+      local.set(k, entry ? { ...entry, raw: String(n) } : { raw: String(n), exp: 0, ttlUnknown: true })
       return n as number
     })
   },
@@ -144,7 +182,11 @@ const cache = {
     if (entry && typeof ttlSeconds === 'number' && Number.isInteger(ttlSeconds)) {
       if (entry.raw === null) return Promise.resolve(false)
       if (ttlSeconds <= 0) entry.raw = null
-      else entry.exp = Date.now() + ttlSeconds * 1000
+      else {
+        entry.exp = Date.now() + ttlSeconds * 1000
+        entry.realUntil = realNow() + ttlSeconds * 1000
+        entry.ttlUnknown = false
+      }
       pending.push({ op: 'expire', args: [k, ttlSeconds] })
       S.record('ops', { kind: 'cache', op: 'expire', key: k, value: ttlSeconds })
       return Promise.resolve(true)
@@ -160,12 +202,24 @@ for (const op of ['lpush', 'lrange', 'llen', 'lpop', 'lrem']) {
     return hostOne(op, [String(key), ...args])
   }
 }
-/** Writes what is pending (end of a batch); forgets what was read, so the next batch sees the store. */
+/**
+ * Writes what is pending (end of a batch). What was read stays for the next batch, to be used once a
+ * reply there confirms nobody else wrote; a TTL ends it by either clock (the runtime's may jump).
+ */
 S.flushCache = (): Promise<void> | null => {
-  local.clear()
   refusedWrites = 0
+  confirmed = false
+  for (const [key, entry] of local) {
+    if (entry.ttlUnknown || (entry.raw === null && entry.exp)) local.delete(key)
+    else if (entry.exp) {
+      entry.until = entry.until ? Math.min(entry.until, entry.exp) : entry.exp
+      entry.exp = 0
+    }
+  }
   if (pending.length === 0) return null
-  return hostCache([]).then(() => undefined)
+  return hostCache([]).then(() => {
+    confirmed = false
+  })
 }
 S.cacheHasPending = () => pending.length > 0
 
