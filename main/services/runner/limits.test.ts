@@ -37,7 +37,8 @@ test('an infinite loop at the top level fails the load of that plugin only', asy
 })
 
 test('a memory bomb kills only its isolate; the plugin gets a fresh one for the next call', async () => {
-  await loadFixtures(runner, ['memory-bomb', 'cjs-module-exports'], LIMITS)
+  // A generous time limit: under machine load the bomb must meet the memory limit first.
+  await loadFixtures(runner, ['memory-bomb', 'cjs-module-exports'], { ...LIMITS, timeoutMs: 10_000 })
   const results = await runner.processEvents([makeEvent(), makeEvent({ event: 'bomb' }), makeEvent()])
   for (const r of results) {
     // The isolate's results for this batch die with it; each event says so and still went on.
