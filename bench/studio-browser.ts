@@ -1,52 +1,67 @@
 // The studio in browser mode, measured through Debian's Chromium (playwright-core, never a downloaded
 // browser): cold page loads to an editor that takes input, and save → new output on screen. The times
 // come from the page's own clock (performance marks the renderer records), not from the driver's.
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core'
 import { CHROMIUM_PATH } from '../test-support/system-parts.ts'
 import { StudioPage } from '../e2e/support/studio-page.ts'
 
 /** Bounds every wait: a stuck studio fails the section instead of hanging the bench. */
 const WAIT_MS = 30_000
+/** A load has settled after this long without a new script (bounded by SETTLE_MAX_MS). */
+const SETTLE_QUIET_MS = 700
+const SETTLE_MAX_MS = 5_000
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
+interface InPagePerformance {
+  now(): number
+  timeOrigin: number
+  mark(name: string, options?: unknown): { startTime: number }
+  getEntriesByName(name: string): { startTime: number }[]
+  getEntriesByType(type: 'navigation'): { domContentLoadedEventEnd: number }[]
+}
 
 /** The few browser globals the in-page functions use (this code is type-checked without DOM types). */
 interface InPage {
   document: {
     querySelector(selector: string): { textContent: string | null } | null
   }
-  addEventListener(type: 'keydown', listener: (event: { ctrlKey: boolean; metaKey: boolean; key: string }) => void, capture: boolean): void
-  performance: Performance
-  __bench: { saveAt: number[]; outputShown: { at: number; text: string }[] }
+  addEventListener(type: 'keydown', listener: (event: { ctrlKey: boolean; metaKey: boolean; key: string; timeStamp: number }) => void, capture: boolean): void
+  performance: InPagePerformance
+  __bench: { saveAt: number[]; keyAt: number[]; outputShown: { at: number; text: string }[] }
 }
 
 /**
- * Runs in every page before the studio's code: notes when Ctrl+S goes down (capture phase, so before
- * the studio's own listener) and, for each `studio:output-shown` mark, what the Output pane shows at
+ * Runs in every page before the studio's code: notes when Ctrl+S and other keys go down (capture
+ * phase, so before the studio's own listener; the event's own time stamp for plain keys) and, for each `studio:output-shown` mark, what the Output pane shows at
  * that moment (the mark is recorded after React committed the new result to the DOM).
  */
 function instrumentPage(): void {
   const page = globalThis as unknown as InPage
-  const bench: InPage['__bench'] = { saveAt: [], outputShown: [] }
+  const bench: InPage['__bench'] = { saveAt: [], keyAt: [], outputShown: [] }
   page.__bench = bench
   page.addEventListener('keydown', (event) => {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') bench.saveAt.push(page.performance.now())
+    else bench.keyAt.push(event.timeStamp)
   }, true)
   const mark = page.performance.mark.bind(page.performance)
-  page.performance.mark = ((name: string, options?: PerformanceMarkOptions) => {
+  page.performance.mark = (name, options) => {
     const entry = mark(name, options)
     if (name === 'studio:output-shown') {
       bench.outputShown.push({ at: entry.startTime, text: page.document.querySelector('[aria-label="Output"]')?.textContent ?? '' })
     }
     return entry
-  }) as Performance['mark']
+  }
 }
 
 export interface ColdLoad {
   /** From navigation start to the `studio:editor-ready` mark. */
   editorReadyMs: number
-  /** From navigation start until a typed character was on screen (includes the driver's round trips). */
-  typedVisibleMs: number
-  scripts: { url: string; bytes: number }[]
+  /** From navigation start to the end of DOMContentLoaded (the renderer's scripts ran). */
+  domContentLoadedMs: number
+  /** From the first typed key's keydown to the typed text on screen (the editor was taking input). */
+  typedLatencyMs: number
+  /** Every script the load fetched until it settled; `early`: requested before `studio:editor-ready`. */
+  scripts: { url: string; bytes: number; early: boolean }[]
   externalRequests: string[]
   pageErrors: string[]
 }
@@ -80,24 +95,28 @@ export async function launchStudioBrowser(): Promise<StudioBrowser> {
     const externalRequests: string[] = []
     page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`))
     page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`)
+      // Failed loads are listed with their address by the response listener below.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${message.text()}`)
     })
     // Counted, not intercepted: routing every request through the driver would slow the very load measured.
     page.on('request', (request) => {
       const { protocol, hostname } = new URL(request.url())
       if (!['data:', 'blob:'].includes(protocol) && !LOOPBACK.has(hostname)) externalRequests.push(request.url())
     })
-    let collecting = true
-    const scripts: Promise<{ url: string; bytes: number }>[] = []
-    const onResponse = (response: import('playwright-core').Response) => {
-      if (!collecting) return
+    let lastScriptAt = Date.now()
+    const scripts: Promise<{ url: string; bytes: number; requestedAt: number }>[] = []
+    const onResponse = (response: Response) => {
+      if (response.status() >= 400) pageErrors.push(`HTTP ${response.status()} ${new URL(response.url()).pathname}`)
       const type = response.request().resourceType()
       const isJs = type === 'script' || /\.m?js$/.test(new URL(response.url()).pathname) || /javascript/.test(response.headers()['content-type'] ?? '')
       if (!isJs) return
+      lastScriptAt = Date.now()
+      // Wall-clock ms, as the page's timeOrigin.
+      const requestedAt = response.request().timing().startTime
       scripts.push(
         response.body().then(
-          (body) => ({ url: response.url(), bytes: body.length }),
-          () => ({ url: response.url(), bytes: Number(response.headers()['content-length'] ?? 0) }),
+          (body) => ({ url: response.url(), bytes: body.length, requestedAt }),
+          () => ({ url: response.url(), bytes: Number(response.headers()['content-length'] ?? 0), requestedAt }),
         ),
       )
     }
@@ -120,17 +139,32 @@ export async function launchStudioBrowser(): Promise<StudioBrowser> {
       (expected) => {
         const page = globalThis as unknown as InPage
         const text = page.document.querySelector('[aria-label="Editor"] .monaco-editor .view-lines')?.textContent ?? ''
-        return text.includes(expected) ? page.performance.now() : false
+        return text.includes(expected) ? page.performance.now() - page.__bench.keyAt[0] : false
       },
       marker,
       { timeout: WAIT_MS, polling: 10 },
     )
-    const typedVisibleMs = (await typedHandle.jsonValue()) as number
-    collecting = false
-    context.off('response', onResponse)
+    const typedLatencyMs = (await typedHandle.jsonValue()) as number
     // Leave the file as it was on disk (the edit loop starts from the saved text).
     for (let i = 0; i < marker.length; i++) await page.keyboard.press('Backspace')
-    return { page, editorReadyMs, typedVisibleMs, scripts: await Promise.all(scripts), externalRequests, pageErrors }
+    // The load has settled when no script came for a while (workers and language modes come late).
+    const settleEnd = Date.now() + SETTLE_MAX_MS
+    while (Date.now() - lastScriptAt < SETTLE_QUIET_MS && Date.now() < settleEnd) await page.waitForTimeout(50)
+    context.off('response', onResponse)
+    const { timeOrigin, domContentLoadedMs } = await page.evaluate(() => {
+      const { performance } = globalThis as unknown as InPage
+      return { timeOrigin: performance.timeOrigin, domContentLoadedMs: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? Number.NaN }
+    })
+    const fetched = await Promise.all(scripts)
+    return {
+      page,
+      editorReadyMs,
+      domContentLoadedMs,
+      typedLatencyMs,
+      scripts: fetched.map(({ url, bytes, requestedAt }) => ({ url, bytes, early: requestedAt < timeOrigin + editorReadyMs })),
+      externalRequests,
+      pageErrors,
+    }
   }
 
   async function saveToOutput(page: Page, count: number): Promise<number[]> {

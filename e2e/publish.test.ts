@@ -13,7 +13,7 @@ import { listTarball } from '../main/services/publish/npm/tarball-listing.ts'
 import { startFakePostHog, type FakePostHog } from '../test-support/fake-posthog/server.ts'
 import { hasSystemPart, requireSystemPart } from '../test-support/system-parts.ts'
 import { startVerdaccio, type TestRegistry } from '../test-support/verdaccio.ts'
-import { openBrowser, type BrowserSession } from './support/browser.ts'
+import { openBrowser, SCREENSHOT_DIR, type BrowserSession } from './support/browser.ts'
 import { StudioPage } from './support/studio-page.ts'
 import { startStudio, type RunningStudio } from './support/studio-server.ts'
 
@@ -76,18 +76,21 @@ describe('publishing from the studio', () => {
   async function openPublish() {
     await ui.button('Publish').click()
     await dialog().waitFor()
-    // No keychain: the dialog says so and offers the session; a keychain: nothing to agree to.
+    // No keychain: the dialog says so and offers the session (unless the Configuration pane's own
+    // session-only offer was taken already); with a keychain there is nothing to agree to.
     const offer = dialog().getByRole('button', { name: 'Keep tokens for this session only' })
-    await offer.or(dialog().getByText(/Registry|PostHog address/).first()).first().waitFor()
+    const sessionNote = dialog().getByText('Tokens are kept in memory for this session only.')
+    await offer.or(sessionNote).first().waitFor({ timeout: 5_000 }).catch(() => undefined)
     if (await offer.count()) {
-      sessionOnly = true
       await offer.click()
-      await dialog().getByText('Tokens are kept in memory for this session only.').waitFor()
+      await sessionNote.waitFor()
     }
+    if (await sessionNote.count()) sessionOnly = true
   }
 
   async function closePublish() {
-    await dialog().getByRole('button', { name: 'Close', exact: true }).click()
+    // The footer's Close (the title bar has a × named Close too).
+    await dialog().getByRole('button', { name: 'Close', exact: true }).last().click()
     await dialog().waitFor({ state: 'detached' })
   }
 
@@ -168,10 +171,15 @@ describe('publishing from the studio', () => {
   test('npm: publishing the same version again is refused with a clear message', async (t) => {
     if (!requireSystemPart(t, 'chromium')) return
     const d = dialog()
-    await d.getByRole('button', { name: 'Check' }).click()
-    const refusal = d.getByRole('list', { name: 'Checks' }).locator('li[data-status="fail"]')
-    await refusal.waitFor()
-    assert.match(await refusal.innerText(), new RegExp(`Version 0\\.1\\.0 of ${PACKAGE} is already on ${registry.url.replace(/[.]/g, '\\.')}.*cannot be replaced\\. Bump the version`))
+    // The user clicks Publish again, without bumping the version.
+    await d.getByRole('button', { name: 'Publish to npm' }).click()
+    const alert = d.getByRole('alert').filter({ hasText: 'already on' })
+    await alert.waitFor({ timeout: 30_000 })
+    assert.match(await alert.innerText(), new RegExp(`Version 0\\.1\\.0 of ${PACKAGE} is already on ${registry.url.replace(/[.]/g, '\\.')}.*cannot be replaced\\. Bump the version`))
+    assert.match(await alert.innerText(), /Nothing was published\./)
+    assert.equal(await d.getByRole('status').filter({ hasText: 'Published' }).count(), 0, 'no "Published" note is left from before')
+    const failed = d.getByRole('list', { name: 'Checks' }).locator('li[data-status="fail"]')
+    assert.match(await failed.innerText(), /Version is new/)
     assert.ok(await d.getByRole('button', { name: 'Publish to npm' }).isDisabled(), 'Publish is off while a check fails')
     await session.screenshot('publish-03-npm-version-exists')
     const doc = (await (await fetch(`${registry.url}${PACKAGE}`)).json()) as { versions: Record<string, unknown> }
@@ -233,6 +241,10 @@ describe('publishing from the studio', () => {
   test('PostHog: reopening the dialog for the plugin pre-fills the host and the project', async (t) => {
     if (!requireSystemPart(t, 'chromium')) return
     await closePublish()
+    // Remembered in the workspace, host and project only: not in the browser, and never the key.
+    const remembered = JSON.parse(await readFile(path.join(studio.workspaceDir, '.plugin-studio', 'publish.json'), 'utf8'))
+    assert.deepEqual(remembered.plugins[PLUGIN_ID], { target: 'posthog', registry: registry.url, host: ph.url, projectId: secondProject })
+    await ui.page.evaluate(() => (globalThis as unknown as { localStorage: { clear(): void } }).localStorage.clear())
     await openPublish()
     const d = dialog()
     assert.equal(await d.getByLabel('PostHog instance').isChecked(), true, 'the target is PostHog again')
@@ -280,6 +292,40 @@ describe('publishing from the studio', () => {
     assert.equal(late.db.pluginConfigs.size, 0)
     await session.screenshot('publish-08-posthog-late-instance')
     await closePublish()
+  })
+
+  test('a later launch on the same workspace (a new port, so an empty localStorage) opens on the same host and project', async (t) => {
+    if (!requireSystemPart(t, 'chromium')) return
+    const next = await startStudio({ reuseWorkspace: studio.workspaceDir })
+    const page = await session.context.newPage()
+    try {
+      const later = new StudioPage(page)
+      await later.open(next.url)
+      await later.selectPlugin(PLUGIN_NAME)
+      await later.button('Publish').click()
+      const d = page.getByRole('dialog', { name: `Publish ${PLUGIN_NAME}` })
+      await d.waitFor()
+      assert.equal(await d.getByLabel('PostHog instance').isChecked(), true)
+      assert.equal(await d.getByLabel('PostHog address').inputValue(), ph.url)
+      // Session-only tokens did not outlive the first launch: sign in again, then the project is the remembered one.
+      const offer = d.getByRole('button', { name: 'Keep tokens for this session only' })
+      await offer.or(d.getByLabel('Personal API key')).first().waitFor()
+      if (await offer.count()) await offer.click()
+      const signedIn = d.getByText('Signed in with')
+      await d.getByLabel('Personal API key').or(signedIn).first().waitFor()
+      if (!(await signedIn.count())) {
+        await d.getByLabel('Personal API key').fill(ph.apiKey)
+        await d.getByRole('button', { name: 'Sign in' }).click()
+        await signedIn.waitFor()
+      }
+      await d.getByRole('button', { name: 'Connect' }).click()
+      await d.getByLabel('Project', { exact: true }).waitFor()
+      assert.equal(await d.getByLabel('Project', { exact: true }).inputValue(), String(secondProject))
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'publish-09-next-launch.png') })
+    } finally {
+      await page.close()
+      await next.close()
+    }
   })
 
   test('no token or secret is in any workspace file or in the page', async (t) => {

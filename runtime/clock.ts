@@ -35,6 +35,8 @@ export interface StepResult {
 export interface AdvanceOptions {
   /** At most this many timers (default 10 000); the result says `truncated` and time stops at the last one fired. */
   maxSteps?: number
+  /** Virtual: fire no further timer once this much wall time has gone by (each firing may be a plugin call); `truncated` as with maxSteps. */
+  maxWallMs?: number
 }
 
 export interface RunUntilIdleOptions {
@@ -42,6 +44,8 @@ export interface RunUntilIdleOptions {
   maxSteps?: number
   /** Virtual: do not move time more than this far ahead. Realtime: do not wait longer than this (default 60 s). */
   maxMs?: number
+  /** Virtual: fire no further timer once this much wall time has gone by; `truncated` as with maxSteps. */
+  maxWallMs?: number
 }
 
 export interface Clock {
@@ -119,18 +123,19 @@ export function createVirtualClock(options: VirtualClockOptions = {}): Clock {
    * Fires due timers one at a time until `limit` (inclusive) or a bound; then time stands at `endAt`.
    * `untilIdle`: stop as soon as only background timers are left.
    */
-  async function step(limit: number, maxSteps: number, endAt: number | null, untilIdle = false): Promise<StepResult> {
+  async function step(limit: number, maxSteps: number, endAt: number | null, untilIdle = false, maxWallMs = Infinity): Promise<StepResult> {
     if (stepping) {
       throw new Error('The clock is already being advanced: advance/runUntilIdle cannot run inside a timer callback or alongside another advance')
     }
     stepping = true
     const result: StepResult = { fired: [], errors: [], truncated: false, now: current }
+    const wallStart = performance.now()
     try {
       for (;;) {
         if (untilIdle && foreground(timers.values()).length === 0) break
         const next = earliest()
         if (!next || next.time > limit) break
-        if (result.fired.length >= maxSteps) {
+        if (result.fired.length >= maxSteps || performance.now() - wallStart > maxWallMs) {
           result.truncated = true
           break
         }
@@ -169,11 +174,11 @@ export function createVirtualClock(options: VirtualClockOptions = {}): Clock {
         return Promise.reject(error)
       }
       const target = current + ms
-      return step(target, opts.maxSteps ?? DEFAULT_MAX_STEPS, target)
+      return step(target, opts.maxSteps ?? DEFAULT_MAX_STEPS, target, false, opts.maxWallMs)
     },
     runUntilIdle(opts = {}) {
       const limit = opts.maxMs === undefined ? Infinity : current + opts.maxMs
-      return step(limit, opts.maxSteps ?? DEFAULT_MAX_STEPS, null, true).then((result) => {
+      return step(limit, opts.maxSteps ?? DEFAULT_MAX_STEPS, null, true, opts.maxWallMs).then((result) => {
         // Stopped by maxMs with foreground timers still waiting beyond it: say so, as with maxSteps.
         if (!result.truncated && foreground(timers.values()).length > 0) result.truncated = true
         return result

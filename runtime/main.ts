@@ -9,6 +9,13 @@ import { bootstrapSource } from './sandbox/bootstrap.ts'
 import { startWatchdog } from './sandbox/watchdog.ts'
 
 startWatchdog()
+// The studio may close the channel at any moment (close() while this process was starting): a send
+// on a closed channel is then an 'error' event (EPIPE, ERR_IPC_CHANNEL_CLOSED), not a crash; the
+// channel's close (transport.onClose below) ends the process.
+process.on('error', (error: NodeJS.ErrnoException) => {
+  if (error?.code === 'EPIPE' || error?.code === 'ERR_IPC_CHANNEL_CLOSED' || !process.connected) return
+  process.stderr.write(`plugin runtime: ${error?.stack ?? String(error)}\n`)
+})
 const transport = parentTransport()
 // The pipeline emits through the server, which is created below (emits happen only during calls).
 const pipeline = new Pipeline(
@@ -46,4 +53,6 @@ transport.onClose(() => {
 })
 // Build the isolate bootstrap now, not on the first load (it is the same for every plugin).
 bootstrapSource()
-process.send?.({ kind: 'event', name: 'ready', payload: { pid: process.pid } })
+if (process.connected) process.send?.({ kind: 'event', name: 'ready', payload: { pid: process.pid } }, undefined, undefined, () => undefined)
+// Closed before this process got here (its 'disconnect' may have passed before onClose listened): end.
+else process.exit(0)

@@ -25,12 +25,12 @@ import type {
   TeardownResult,
   WireEventResult,
 } from '../common/protocol/runtime.ts'
-import { annotate } from '../common/protocol/runtime.ts'
+import { annotate, eventDepthError, refusedEventResult } from '../common/protocol/runtime.ts'
 import { DEFAULT_CAPTURE_LOOP_LIMIT, shapeCapture } from './capture.ts'
 import { feedCaptured } from './capture-feed.ts'
 import { metaHandlers } from './meta-handlers.ts'
 import type { Clock, StepResult } from './clock.ts'
-import { createClock } from './clock.ts'
+import { createClock, DEFAULT_MAX_STEPS } from './clock.ts'
 import type { Serialize } from './clock-gate.ts'
 import { gateClock } from './clock-gate.ts'
 import type { EngineSink } from './plugin-error.ts'
@@ -47,6 +47,15 @@ export { toProcessedEvent } from './processed-event.ts'
 
 /** Events per crossing into an isolate. */
 export const BATCH_SIZE = 100
+
+/**
+ * The wall time one advance/runUntilIdle may spend firing timers (each firing may be a plugin call):
+ * twice the call limit, at least 5 s. Jobs that enqueue themselves without end stop there (or at the
+ * clock's 10 000 firings), with `truncated` and a SYSTEM line naming the plugin and the job.
+ */
+export function clockWallBudgetMs(timeoutMs: number): number {
+  return Math.max(5000, 2 * timeoutMs)
+}
 
 /** An EventResult while the pipeline works on it: the annotations are applied only on the way out. */
 type Working = EventResult & { annotations?: WireEventResult['annotations'] }
@@ -146,13 +155,19 @@ export class Pipeline {
   async processEvents(events: PluginEvent[]): Promise<WireEventResult[]> {
     if (!Array.isArray(events)) throw new Error('processEvents expects an array of events')
     if (!this.options) throw new Error('No plugins are loaded: call load first')
-    const results = await this.process(events, 0)
+    // An event nested too deep fails alone (the runner refuses it too; this covers other callers).
+    const refused = events.map((e) => eventDepthError(e))
+    const results = await this.process(
+      events.filter((_, i) => refused[i] === null),
+      0,
+    )
     for (const r of results) {
       this.emitLogs(r.logs)
       for (const s of r.stages) for (const op of s.ops) this.emit('stateOp', { ...op, plugin: s.plugin })
     }
     if (this.options.feedCaptured) await this.feedCaptured()
-    return results.map(toWire)
+    let k = 0
+    return refused.map((error) => (error === null ? toWire(results[k++]) : refusedEventResult(error)))
   }
 
   private async process(events: PluginEvent[], depth: number): Promise<Working[]> {
@@ -410,12 +425,39 @@ export class Pipeline {
   async advance(ms: number): Promise<ClockReport> {
     this.requireLoaded()
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new Error(`advance needs a duration of 0 ms or more, not ${String(ms)}`)
-    return this.report(await this.clock.advance(ms))
+    const started = performance.now()
+    return this.report(await this.clock.advance(ms, { maxWallMs: this.wallBudgetMs() }), started)
   }
 
   async runUntilIdle(): Promise<ClockReport> {
     this.requireLoaded()
-    return this.report(await this.clock.runUntilIdle())
+    const started = performance.now()
+    return this.report(await this.clock.runUntilIdle({ maxWallMs: this.wallBudgetMs() }), started)
+  }
+
+  private wallBudgetMs(): number {
+    return clockWallBudgetMs(this.options!.timeoutMs)
+  }
+
+  /** A clock run stopped by a bound: which plugin's job (or which timer) kept it busy, as a SYSTEM line. */
+  private noteTruncated(step: StepResult, started: number): void {
+    let worst: { plugin: PluginInstance; job: string; waiting: number } | null = null
+    for (const plugin of this.plugins) {
+      const counts = new Map<string, number>()
+      for (const job of plugin.engines?.jobs.queued() ?? []) counts.set(job.name, (counts.get(job.name) ?? 0) + 1)
+      for (const [job, waiting] of counts) if (!worst || waiting > worst.waiting) worst = { plugin, job, waiting }
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1)
+    const bound = `at most ${DEFAULT_MAX_STEPS} timers or ${this.wallBudgetMs() / 1000} s of wall time per call`
+    const what = `Plugin Studio stopped running the clock after ${step.fired.length} timers in ${seconds} s (${bound})`
+    if (worst) {
+      this.route(worst.plugin.log('warn', 'SYSTEM', `${what}: the job "${worst.job}" of ${worst.plugin.name} keeps enqueueing itself (${worst.waiting} waiting). The rest stays queued.`))
+    } else {
+      const labels = new Map<string, number>()
+      for (const t of step.fired) labels.set(t.label, (labels.get(t.label) ?? 0) + 1)
+      const top = [...labels].sort((a, b) => b[1] - a[1])[0]
+      this.route({ level: 'warn', source: 'SYSTEM', message: `${what}${top ? `: mostly "${top[0]}" (${top[1]}×)` : ''}. The rest stays queued.`, time: this.clock.now() })
+    }
   }
 
   async fireScheduled(request: { plugin: string; task: string }): Promise<ClockReport> {
@@ -430,7 +472,8 @@ export class Pipeline {
     return this.report({ fired: [], errors: [], truncated: false, now: this.clock.now() })
   }
 
-  private async report(step: StepResult): Promise<ClockReport> {
+  private async report(step: StepResult, started?: number): Promise<ClockReport> {
+    if (step.truncated && started !== undefined && this.clock.mode === 'virtual') this.noteTruncated(step, started)
     if (this.options?.feedCaptured) await this.feedCaptured()
     for (const plugin of this.plugins) await this.flushCache(plugin, undefined)
     const logs = this.background

@@ -13,6 +13,7 @@ import { attachmentsFromSpecs } from './meta/attachments.ts'
 import { effectiveConfig, readPluginFolder } from './plugin-folder.ts'
 import type { PluginFolder } from './plugin-folder.ts'
 import { PluginIsolate } from './sandbox/plugin-isolate.ts'
+import { watchdogOwner } from './sandbox/watchdog.ts'
 import type { Capabilities, ItemResult, SandboxError } from './sandbox/plugin-isolate.ts'
 import { StackMapper } from './stack-map.ts'
 import type { PluginEngines } from './plugin-engines.ts'
@@ -96,6 +97,7 @@ export class PluginInstance {
 
   /** Reads, compiles and instantiates; throws nothing: a failure leaves state 'failed' and loadError. */
   async load(logs: LogEntry[], hooks: Pick<MetaHostOptions, 'now' | 'handlers'>): Promise<void> {
+    if (typeof this.spec.disabled === 'string') return this.loadDisabled(logs, this.spec.disabled)
     try {
       this.folder = await readPluginFolder(this.spec.dir)
       this.name = this.folder.json.name || this.spec.id
@@ -126,6 +128,20 @@ export class PluginInstance {
     }
   }
 
+  /**
+   * The runner's reload after the watchdog ended the runtime process for this plugin: not loaded, so
+   * the rest of the pipeline works; the setup result says why. An explicit load enables it again.
+   */
+  private async loadDisabled(logs: LogEntry[], reason: string): Promise<void> {
+    try {
+      this.name = (await readPluginFolder(this.spec.dir)).json.name || this.spec.id
+    } catch {}
+    this.loaded = false
+    const text = `Plugin Studio's watchdog ended the runtime process: ${reason} (instance ID ${INSTANCE_ID}). Disabled the app! Load it again to enable it.`
+    this.loadError = { text, logMessage: text, detail: { name: 'PluginDisabledError', message: text }, isRetry: false }
+    logs.push(this.log('error', 'SYSTEM', text))
+  }
+
   /** PH-2022: plugins with scheduled tasks or jobs (exportEvents' retry job included) set up at load. */
   get eagerSetup(): boolean {
     return this.caps.scheduledTasks.length > 0 || this.caps.jobs.length > 0
@@ -137,13 +153,14 @@ export class PluginInstance {
     this.sandbox?.dispose()
     const sandbox = PluginIsolate.take(this.options.memoryMb)
     this.sandbox = sandbox
+    sandbox.owner = watchdogOwner(this.id, this.name)
     sandbox.runPluginScript(compiled.code, this.scriptName, compiled.lineOffset, this.options.timeoutMs)
     this.caps = sandbox.init({
       config: this.config,
       attachments: this.spec.attachments ?? {},
       configId: this.configId,
       cacheGetMissing: this.options.cacheGetMissing ?? 'default',
-    })
+    }, this.options.timeoutMs)
   }
 
   has(method: string): boolean {
@@ -195,7 +212,7 @@ export class PluginInstance {
   }
 
   consoleLogs(result: ItemResult): LogEntry[] {
-    return result.logs.map((l) => ({ level: l.level as LogLevel, source: 'CONSOLE' as const, message: l.message, plugin: this.id, time: this.now() }))
+    return result.logs.map((l) => ({ level: l.level as LogLevel, source: l.source ?? ('CONSOLE' as const), message: l.message, plugin: this.id, time: this.now() }))
   }
 
   ops(result: ItemResult): StateOp[] {

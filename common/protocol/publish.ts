@@ -74,12 +74,21 @@ export interface PostHogPublishResult {
   changed: string[]
 }
 
+/** Where a plugin was published last (kept in the workspace; never a token). */
+export interface PublishDefaults {
+  target?: PublishTarget
+  registry?: string
+  host?: string
+  projectId?: number
+}
+
 export const PUBLISH_METHODS = [
   'secretsStatus',
   'acceptSessionOnlySecrets',
   'publishAccount',
   'signIn',
   'signOut',
+  'publishDefaults',
   'npmPrepare',
   'npmPublish',
   'npmBump',
@@ -97,6 +106,8 @@ export type PublishMethods = {
   /** Checks the token with the registry / PostHog first; stores it only when it works. */
   signIn(target: PublishTarget, where: string, token: string): Promise<PublishOutcome<SignedIn>>
   signOut(target: PublishTarget, where: string): Promise<boolean>
+  /** The target, registry, host and project of the plugin's last successful publish ({} if none). */
+  publishDefaults(plugin: string): Promise<PublishDefaults>
   /** The checks and the tarball preview, without publishing. */
   npmPrepare(plugin: string, options?: { registry?: string; bump?: BumpKind }): Promise<PublishOutcome<NpmPrepared>>
   npmPublish(plugin: string, options?: { registry?: string; bump?: BumpKind; dryRun?: boolean }): Promise<PublishOutcome<NpmPublishResult>>

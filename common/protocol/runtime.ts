@@ -25,6 +25,11 @@ export interface PluginSpec {
   configId?: number
   /** PostHog's plugin id, the cache namespace `@plugin/<pluginId>/<teamId>/`; `id` when absent. */
   pluginId?: string
+  /**
+   * Load the plugin disabled, for this reason: the runner's reload after the watchdog ended the
+   * runtime process because of it (the rest of the pipeline works; its setup result says why).
+   */
+  disabled?: string
 }
 
 export interface RuntimeOptions {
@@ -160,6 +165,32 @@ export interface WireEventResult {
 /** PostHog's runProcessEvent: `event.properties = {...event.properties, $plugins_succeeded, …}`. */
 export function annotate(event: PluginEvent, a: NonNullable<WireEventResult['annotations']>): PluginEvent {
   return { ...event, properties: { ...event.properties, $plugins_succeeded: a.succeeded, $plugins_failed: a.failed, $plugins_deferred: a.deferred } }
+}
+
+/**
+ * How deep an event may nest objects and arrays (the event itself is level 1). Deeper events fail
+ * alone, before they reach the runtime: serialising them for IPC and into the isolates recurses,
+ * and from a few thousand levels that overflows the stack and takes the whole call with it.
+ */
+export const MAX_EVENT_DEPTH = 1500
+
+/** Null when `event` nests at most MAX_EVENT_DEPTH levels; else the error for that event. Iterative: any depth is safe. */
+export function eventDepthError(event: unknown, limit = MAX_EVENT_DEPTH): string | null {
+  if (event === null || typeof event !== 'object') return null
+  const stack: [object, number][] = [[event, 1]]
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!
+    if (depth > limit) return `The event nests objects and arrays more than ${limit} levels deep; Plugin Studio does not process events nested deeper than ${limit} levels (the other events go on)`
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+    }
+  }
+  return null
+}
+
+/** The result of an event that was refused before any plugin ran (e.g. nested too deep). */
+export function refusedEventResult(error: string): WireEventResult {
+  return { output: null, error, logs: [], droppedBy: null, stages: [] }
 }
 
 export function expandEventResults(inputs: PluginEvent[], wire: WireEventResult[]): EventResult[] {

@@ -15,11 +15,15 @@ export interface RunningStudio {
   close(): Promise<void>
 }
 
-export async function startStudio(): Promise<RunningStudio> {
+/**
+ * `reuseWorkspace`: serve that existing workspace instead (a later launch on the same folder, as a
+ * new port and so a new browser origin); it is left in place on close.
+ */
+export async function startStudio(options: { reuseWorkspace?: string } = {}): Promise<RunningStudio> {
   if (!existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error(`The renderer is not built (${RENDERER_DIR}): run npm run build`)
   const root = await mkdtemp(path.join(tmpdir(), 'plugin-studio-e2e-'))
-  const workspaceDir = path.join(root, 'workspace')
-  await ensureDefaultWorkspace(workspaceDir, SAMPLE_EVENTS_DIR)
+  const workspaceDir = options.reuseWorkspace ?? path.join(root, 'workspace')
+  if (!options.reuseWorkspace) await ensureDefaultWorkspace(workspaceDir, SAMPLE_EVENTS_DIR)
   // A copy of the build, so a rebuild of out/renderer while the tests run cannot pull files away.
   const rendererDir = path.join(root, 'renderer')
   await cp(RENDERER_DIR, rendererDir, { recursive: true })

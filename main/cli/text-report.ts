@@ -39,7 +39,7 @@ export function createTextReporter(mask: (text: string) => string, colour: boole
       const lines = ['', `${paint('bold', `Event ${index + 1}/${total}`)} ${paint(['bold', 'cyan'], input.event)}${paint('dim', identity(input))}`]
       if (result.output === null) {
         counts.dropped++
-        lines.push(`  ${paint('magenta', `dropped by ${result.droppedBy ?? 'a plugin'}`)}`)
+        lines.push(`  ${paint('magenta', result.droppedBy === null && result.error ? `not processed: ${mask(result.error)}` : `dropped by ${result.droppedBy ?? 'a plugin'}`)}`)
       } else {
         const changes = diffEvents(input, result.output)
         if (changes.length === 0) {

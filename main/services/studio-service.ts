@@ -38,6 +38,7 @@ import {
 } from '../../common/protocol/studio.ts'
 import { EventLibrary } from './event-library.ts'
 import { createPublishService, type PublishService, type ResolvedPlugin } from './publish/publish-service.ts'
+import { PublishTargets } from './publish/publish-targets.ts'
 import type { SecretsService } from './secrets/secrets-service.ts'
 import { PipelineSession, type StartRunner } from './pipeline-session.ts'
 import { openExternalUrl, type OpenExternal } from './open-external.ts'
@@ -91,6 +92,7 @@ export class StudioService implements StudioMethods {
       secrets: options.secrets,
       resolvePlugin: (plugin) => this.resolveForPublish(plugin),
       onProgress: (progress) => this.emit('publishProgress', progress),
+      targets: new PublishTargets(this.workspace.dir),
     })
     this.pipeline = new PipelineSession({ startRunner: options.startRunner, buildLoad: (plugins) => this.buildLoad(plugins), emit: (name, payload) => this.emit(name, payload) })
     this.workspace.watch((change) => {
@@ -281,6 +283,10 @@ export class StudioService implements StudioMethods {
 
   signOut(target: PublishTarget, where: string) {
     return this.publish.signOut(target, where)
+  }
+
+  publishDefaults(plugin: string) {
+    return this.publish.publishDefaults(plugin)
   }
 
   npmPrepare(plugin: string, options?: { registry?: string; bump?: BumpKind }) {

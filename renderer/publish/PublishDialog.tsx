@@ -3,7 +3,7 @@
 // and the outcome with its link. It talks to the backend only through `api` (the publish service of
 // main/services/publish/publish-service.ts, served over the studio protocol); tokens typed here go
 // straight to signIn and are never kept in the UI's state after that.
-import { useCallback, useEffect, useState, type ReactNode } from 'react'
+import { useCallback, useEffect, useRef, useState, type ReactNode, type Ref } from 'react'
 import { Dialog } from '../layout/Dialog.tsx'
 import { AccountSection } from './AccountSection.tsx'
 import { NpmChecks } from './NpmChecks.tsx'
@@ -55,6 +55,11 @@ export function PublishDialog(props: PublishDialogProps) {
   const [posthogResult, setPosthogResult] = useState<PostHogPublishResult | null>(null)
   const [progressFrom, setProgressFrom] = useState(props.progress.length)
   const steps = props.progress.slice(progressFrom)
+  // A failure or an outcome appears at the end of a body that may scroll: bring it into view.
+  const failureRef = useRef<HTMLParagraphElement>(null)
+  const outcomeRef = useRef<HTMLParagraphElement>(null)
+  useEffect(() => failureRef.current?.scrollIntoView?.({ block: 'nearest' }), [failure])
+  useEffect(() => outcomeRef.current?.scrollIntoView?.({ block: 'nearest' }), [npmResult, posthogResult])
 
   // Runs one backend call with a busy label; failures land in one alert.
   const run = useCallback(async <T,>(label: string, work: () => Promise<Outcome<T>>, done: (result: T) => void) => {
@@ -104,6 +109,12 @@ export function PublishDialog(props: PublishDialogProps) {
           setNpmResult(result)
           setPrepared(result)
           if (result.outcome === 'published') props.onPublished?.('npm', { registry })
+          // The checks ran again at publish time (e.g. the version was published meanwhile): say so
+          // next to the button, not only in the list above.
+          if (result.outcome === 'checks-failed') {
+            const failed = result.checks.filter((c) => c.status === 'fail').map((c) => c.message)
+            setFailure({ message: `${failed.join(' ')} Nothing was published.`, attr: null })
+          }
         })
       : run('Publishing', () => api.posthogPublish(plugin, { host, projectId: projectId ?? undefined, enabled }), (result) => {
           setPosthogResult(result)
@@ -243,14 +254,14 @@ export function PublishDialog(props: PublishDialogProps) {
       )}
 
       {failure && (
-        <p role="alert" className="form-error">
+        <p role="alert" className="form-error" ref={failureRef}>
           {failure.message}
           {failure.attr && <> (field “{failure.attr}”)</>}
         </p>
       )}
 
       {npmResult && npmResult.outcome !== 'checks-failed' && (
-        <OutcomeNote>
+        <OutcomeNote noteRef={outcomeRef}>
           {npmResult.outcome === 'dry-run' ? (
             <>Dry run passed: nothing was sent to {npmResult.registry}.</>
           ) : (
@@ -263,7 +274,7 @@ export function PublishDialog(props: PublishDialogProps) {
         </OutcomeNote>
       )}
       {posthogResult && (
-        <OutcomeNote>
+        <OutcomeNote noteRef={outcomeRef}>
           {posthogResult.plugin.created ? 'Created' : 'Updated'} “{posthogResult.plugin.name}” and {posthogResult.pluginConfig.created ? 'installed it in' : 'updated it in'} project{' '}
           {posthogResult.projectId} ({posthogResult.pluginConfig.enabled ? 'enabled' : 'disabled'}).{' '}
           <a href={posthogResult.pluginUrl} target="_blank" rel="noreferrer">Open in PostHog</a>
@@ -273,9 +284,9 @@ export function PublishDialog(props: PublishDialogProps) {
   )
 }
 
-function OutcomeNote({ children }: { children: ReactNode }) {
+function OutcomeNote({ children, noteRef }: { children: ReactNode; noteRef: Ref<HTMLParagraphElement> }) {
   return (
-    <p role="status" className="publish-outcome">
+    <p role="status" className="publish-outcome" ref={noteRef}>
       {children}
     </p>
   )

@@ -63,6 +63,8 @@ export interface PublishApi {
   publishAccount(target: PublishTarget, where: string): Promise<AccountStatus>
   signIn(target: PublishTarget, where: string, token: string): Promise<Outcome<AccountStatus & { user: string | null }>>
   signOut(target: PublishTarget, where: string): Promise<boolean>
+  /** Where the plugin was published last (kept in the workspace; never a token). */
+  publishDefaults(plugin: string): Promise<{ target?: PublishTarget; registry?: string; host?: string; projectId?: number }>
   npmPrepare(plugin: string, options: { registry?: string; bump?: BumpKind }): Promise<Outcome<NpmPrepared>>
   npmPublish(plugin: string, options: { registry?: string; bump?: BumpKind; dryRun?: boolean }): Promise<Outcome<NpmPublishResult>>
   posthogConnect(host: string): Promise<Outcome<PostHogConnection>>

@@ -20,6 +20,8 @@ import { clearEmbeddedCache as clearEmbedded } from './cache-connection.ts'
 const namespaceWrites = new Map<string, number>()
 let clears = 0
 const WRITE_OPS = new Set(['set', 'incr', 'expire', 'lpush', 'lpop', 'lrem'])
+/** The commands whose key's PTTL applyBatch can bring along (`pttl` option). */
+const WITH_TTL = new Set(['get', 'incr'])
 
 export function clearEmbeddedCache(name?: string): Promise<void> {
   clears++
@@ -43,7 +45,7 @@ export interface CacheStoreOptions {
 export type CacheOpResult = { ok: true; value: unknown; pttl?: number } | { ok: false; error: SerializedError }
 
 export interface ApplyBatchOptions {
-  /** Each successful get also brings the key's PTTL (ms left, -1 none, -2 missing), read with it. */
+  /** Each successful get or incr also brings the key's PTTL (ms left, -1 none, -2 missing), read right after it. */
   pttl?: boolean
 }
 
@@ -164,9 +166,9 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
     ops.forEach((op, i) => {
       if (!(plans[i] instanceof Error) && WRITE_OPS.has(op.op)) countWrite(true)
     })
-    // A get's PTTL travels as the next command of the same lane turn / pipeline.
+    // A get's or incr's PTTL travels as the next command of the same lane turn / pipeline.
     const withTtl = batchOptions.pttl === true
-    const sent = withTtl ? commands.flatMap((p) => (p.command === 'get' ? [p, { command: 'pttl', args: [p.args[0]], decode: (r: unknown) => r }] : [p])) : commands
+    const sent = withTtl ? commands.flatMap((p) => (WITH_TTL.has(p.command) ? [p, { command: 'pttl', args: [p.args[0]], decode: (r: unknown) => r }] : [p])) : commands
     const received = await use(async (redis): Promise<[Error | null, unknown][]> => {
       if (connection.embedded) {
         // In-process and in order, inside one turn of the lane. (ioredis-mock's pipeline fails whole
@@ -191,7 +193,7 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
     return plans.map((plan): CacheOpResult => {
       if (plan instanceof Error) return { ok: false, error: serializeError(plan) }
       const [error, reply] = received[next++] ?? [new Error('Redis gave no reply for this operation'), null]
-      const ttl = withTtl && plan.command === 'get' ? received[next++] : undefined
+      const ttl = withTtl && WITH_TTL.has(plan.command) ? received[next++] : undefined
       if (error) return { ok: false, error: serializeError(explain(error)) }
       try {
         if (ttl) return { ok: true, value: plan.decode(reply), pttl: !ttl[0] && typeof ttl[1] === 'number' ? ttl[1] : 0 }

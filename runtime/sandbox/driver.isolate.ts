@@ -379,10 +379,14 @@ const entry = {
       }
     }
   },
-  /** The host cut the running item off (timeout, or nothing left it could wait for): fail it, go on. */
-  abortCurrent(error: Any) {
+  /**
+   * The host cut the running item off (timeout, or nothing left it could wait for): fail it, go on.
+   * False when no item was running: the time ran out in work the plugin left running after its items
+   * had finished (an endless promise chain); the host records that itself.
+   */
+  abortCurrent(error: Any): boolean {
     const t = task
-    if (!t || t.done) return
+    if (!t || t.done) return false
     sliceStart = Date.now()
     t.sliceFirst = t.index
     if (!t.current) t.current = { sink: newSink(), started: Date.now() }
@@ -391,6 +395,7 @@ const entry = {
     e.stack = `${error.name}: ${error.message}`
     finish(undefined, true, e, true)
     pump()
+    return true
   },
   /** Makes results copyable when a plugin returned something structured clone refuses. */
   sanitizeResults() {

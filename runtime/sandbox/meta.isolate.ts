@@ -108,11 +108,11 @@ function unwrap(result: Any) {
 function hostOne(op: string, args: unknown[]): Promise<unknown> {
   return hostCache([{ op, args }]).then((r) => unwrap(r[0]))
 }
-/** A get that also brings the key's deadlines from its PTTL (measured from before the call: never late). */
-function hostGet(k: string): Promise<{ reply: unknown; ttl: Partial<Entry> }> {
+/** A get or incr that also brings the key's deadlines from its PTTL (measured from before the call: never late). */
+function hostWithTtl(op: string, args: unknown[]): Promise<{ reply: unknown; ttl: Partial<Entry> }> {
   const sentAt = Date.now()
   const sentAtReal = realNow()
-  return hostCache([{ op: 'get', args: [k, CACHE_MISSING, { jsonSerialize: false }] }]).then((r) => {
+  return hostCache([{ op, args }]).then((r) => {
     const reply = unwrap(r[0])
     const pttl = r[0].pttl
     const ttl: Partial<Entry> = typeof pttl !== 'number' ? { ttlUnknown: true } : pttl >= 0 ? { until: sentAt + pttl, realUntil: sentAtReal + pttl } : {}
@@ -146,7 +146,7 @@ const cache = {
         return Promise.reject(error)
       }
     }
-    return hostGet(k).then(({ reply, ttl }) => {
+    return hostWithTtl('get', [k, CACHE_MISSING, { jsonSerialize: false }]).then(({ reply, ttl }) => {
       // The store marks a missing key with CACHE_MISSING (in 'default' mode) and answers null for a
       // stored empty (falsy) string: PostHog reads that back as null, never as the default. In 'null'
       // mode a missing key is null too; both read null, and the entry is not kept (expire must ask the store).
@@ -170,9 +170,9 @@ const cache = {
       S.record('ops', { kind: 'cache', op: 'incr', key: k, value: next })
       return Promise.resolve(next)
     }
-    return hostOne('incr', [k]).then((n) => {
+    return hostWithTtl('incr', [k]).then(({ reply: n, ttl }) => {
       S.record('ops', { kind: 'cache', op: 'incr', key: k, value: n })
-      local.set(k, entry ? { ...entry, raw: String(n) } : { raw: String(n), exp: 0, ttlUnknown: true })
+      local.set(k, { raw: String(n), exp: entry?.exp ?? 0, ...ttl })
       return n as number
     })
   },

@@ -20,7 +20,8 @@ export interface SandboxError {
 export interface ItemResult {
   value: unknown
   error: SandboxError | null
-  logs: { level: string; message: string; time: number }[]
+  /** Console output; `source: 'SYSTEM'` for the few lines the host adds about the call itself. */
+  logs: { level: string; message: string; time: number; source?: 'SYSTEM' }[]
   captures: unknown[]
   apiCalls: unknown[]
   jobs: unknown[]
@@ -75,6 +76,8 @@ let refill: NodeJS.Immediate | undefined
 export class PluginIsolate {
   readonly isolate: ivm.Isolate
   readonly context: ivm.Context
+  /** The plugin this isolate runs (watchdogOwner): named by the watchdog if a call of it must end the process. */
+  owner = ''
   private entry: Record<string, ivm.Reference<(...args: unknown[]) => unknown>> = {}
   private deadReason: string | null = null
   private readonly memoryMb: number
@@ -142,7 +145,7 @@ export class PluginIsolate {
   runPluginScript(code: string, filename: string, lineOffset: number, timeoutMs: number): void {
     const script = this.isolate.compileScriptSync(code, { filename, lineOffset })
     try {
-      enterCall(timeoutMs)
+      enterCall(timeoutMs, this.owner)
       script.runSync(this.context, { timeout: timeoutMs })
     } catch (error) {
       this.noteDeath(error)
@@ -153,8 +156,9 @@ export class PluginIsolate {
     }
   }
 
-  init(spec: unknown): Capabilities {
-    return this.call('init', [spec], 5000) as Capabilities
+  /** PostHog's export discovery: it reads the plugin's exports (getters, Proxy traps), so the plugin's time limit bounds it. */
+  init(spec: unknown, timeoutMs: number): Capabilities {
+    return this.call('init', [spec], timeoutMs) as Capabilities
   }
 
   /**
@@ -170,9 +174,14 @@ export class PluginIsolate {
     const unhandled: string[] = []
     const asyncTimeout = () =>
       `Script execution timed out after promise waited for ${timeoutMs / 1000} second${timeoutMs === 1000 ? '' : 's'} (${limits.pluginName}, name: ${method}, pluginConfigId: ${limits.configId})`
+    // Work the plugin left running after its items had finished (an endless promise chain): the time
+    // limit stops it with no item to fail. Recorded on the last finished item, not dropped.
+    const runaway: { during: string; ms: number }[] = []
+    let answer: unknown
     const step = (name: string, args: unknown[]): boolean => {
+      const started = performance.now()
       try {
-        this.call(name, args, timeoutMs)
+        answer = this.call(name, args, timeoutMs)
         return true
       } catch (error) {
         if (this.dead) return false
@@ -182,7 +191,10 @@ export class PluginIsolate {
           return true
         }
         // vm2's text for a synchronous overrun; the isolate fails that item and goes on with the next.
-        return step('abortCurrent', [{ name: 'Error', message: `Script execution timed out after ${timeoutMs}ms` }])
+        const ms = Math.round(performance.now() - started)
+        if (!step('abortCurrent', [{ name: 'Error', message: `Script execution timed out after ${timeoutMs}ms` }])) return false
+        if (answer === false) runaway.push({ during: name, ms })
+        return true
       }
     }
     if (!step('start', limits.now === undefined ? [method, items] : [method, items, limits.now])) return this.failRest(results, 0)
@@ -225,6 +237,7 @@ export class PluginIsolate {
         if (last && unhandled.length) {
           for (const message of unhandled) last.logs.push({ level: 'error', message: `Unhandled promise rejection: ${message}`, time: Date.now() })
         }
+        if (last && runaway.length) this.recordRunaway(last, method, runaway, limits)
         return results as ItemResult[]
       }
       if (state.requests.length > 0) {
@@ -263,6 +276,18 @@ export class PluginIsolate {
     if (!this.isolate.isDisposed) this.isolate.dispose()
   }
 
+  /**
+   * Work `method` left running after its last item returned (promise callbacks that keep queueing
+   * more) ran until the time limit stopped it: a SYSTEM warning and the plugin's error on that item,
+   * since the call cost the whole limit although every item had finished.
+   */
+  private recordRunaway(last: ItemResult, method: string, runaway: { during: string; ms: number }[], limits: RunLimits): void {
+    const ms = Math.max(...runaway.map((r) => r.ms))
+    const text = `Script execution timed out after ${limits.timeoutMs}ms: work ${method} left running after it returned (an endless chain of promise callbacks, microtasks) was stopped after ${ms} ms (${limits.pluginName}, name: ${method}, pluginConfigId: ${limits.configId})`
+    last.logs.push({ level: 'warn', source: 'SYSTEM', message: `[Plugin Studio] ${text}. Every call that starts it again costs the full time limit.`, time: Date.now() })
+    last.error ??= { name: 'Error', message: text, stack: `Error: ${text}` }
+  }
+
   private failRest(results: (ItemResult | undefined)[], from: number): ItemResult[] {
     const reason = this.dead ?? 'The isolate stopped'
     for (let i = 0; i < results.length; i++) {
@@ -292,7 +317,7 @@ export class PluginIsolate {
   }
 
   private call(name: string, args: unknown[], timeout: number): unknown {
-    enterCall(timeout)
+    enterCall(timeout, this.owner)
     try {
       if (name === 'collect') {
         try {

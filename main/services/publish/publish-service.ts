@@ -12,6 +12,7 @@ import type { BumpKind } from './npm/version-bump.ts'
 import { normalizeHost } from './posthog/posthog-client.ts'
 import { PostHogPublishError } from './posthog/posthog-errors.ts'
 import { connectPostHog, publishToPostHog, type PostHogConnection, type PostHogPublishResult } from './posthog/posthog-publisher.ts'
+import type { PublishDefaults, PublishTargets } from './publish-targets.ts'
 
 export type PublishTarget = 'npm' | 'posthog'
 
@@ -36,6 +37,8 @@ export interface PublishServiceDeps {
   /** Plugin id (workspace-relative folder) → folder and config values, from the workspace and config services. */
   resolvePlugin(plugin: string): Promise<ResolvedPlugin>
   onProgress?(progress: PublishProgress): void
+  /** Where each plugin was published last (target, registry, host, project; never a token). */
+  targets?: PublishTargets
 }
 
 export interface SignedIn extends AccountStatus {
@@ -46,6 +49,8 @@ export interface SignedIn extends AccountStatus {
 export function createPublishService(deps: PublishServiceDeps) {
   const account = (target: PublishTarget, where: string): SecretAccount => ({ kind: target, target: target === 'npm' ? normalizeRegistry(where) : normalizeHost(where) })
   const progress = (target: PublishTarget, plugin: string) => (step: string) => deps.onProgress?.({ target, plugin, step })
+  // Remembering is a convenience: a failure to write it never turns a publish into a failure.
+  const remember = (plugin: string, defaults: PublishDefaults) => deps.targets?.remember(plugin, defaults).catch(() => undefined)
 
   return {
     secretsStatus(): Promise<SecretsStatus> {
@@ -85,6 +90,10 @@ export function createPublishService(deps: PublishServiceDeps) {
     signOut(target: PublishTarget, where: string): Promise<boolean> {
       return deps.secrets.signOut(account(target, where))
     },
+    /** Where the plugin was published last, for the dialog to open there again. */
+    async publishDefaults(plugin: string): Promise<PublishDefaults> {
+      return (await deps.targets?.get(plugin).catch(() => ({}))) ?? {}
+    },
 
     async npmPrepare(plugin: string, options: { registry?: string; bump?: BumpKind } = {}): Promise<PublishOutcome<NpmPrepared>> {
       return outcome(async () => {
@@ -100,7 +109,9 @@ export function createPublishService(deps: PublishServiceDeps) {
         const registry = normalizeRegistry(options.registry)
         const token = await deps.secrets.get({ kind: 'npm', target: registry })
         if (!token && !options.dryRun) throw new NpmPublishError('unauthorized', `Not signed in to ${registry}: add a token first. Nothing was published.`)
-        return publishToNpm(dir, { registry, token, bump: options.bump, dryRun: options.dryRun, onStep: progress('npm', plugin) })
+        const result = await publishToNpm(dir, { registry, token, bump: options.bump, dryRun: options.dryRun, onStep: progress('npm', plugin) })
+        if (result.outcome === 'published') await remember(plugin, { target: 'npm', registry })
+        return result
       })
     },
     /** The dialog's version buttons: package.json gets the new version now (atomically). */
@@ -122,7 +133,7 @@ export function createPublishService(deps: PublishServiceDeps) {
         const key = await deps.secrets.get(acct)
         if (!key) throw new PostHogPublishError('unauthorized', `Not signed in to ${acct.target}: add a personal API key first. Nothing was changed on PostHog.`)
         const resolved = await deps.resolvePlugin(plugin)
-        return publishToPostHog({
+        const result = await publishToPostHog({
           dir: resolved.dir,
           host: acct.target,
           apiKey: key,
@@ -132,6 +143,8 @@ export function createPublishService(deps: PublishServiceDeps) {
           enabled: options.enabled ?? true,
           onStep: progress('posthog', plugin),
         })
+        await remember(plugin, { target: 'posthog', host: result.host, projectId: result.projectId })
+        return result
       })
     },
   }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { connect } from '../../../common/rpc/rpc.ts'
 import type { Client } from '../../../common/rpc/rpc.ts'
 import type { PluginEvent } from '../../../common/plugin/event.ts'
-import { expandEventResults } from '../../../common/protocol/runtime.ts'
+import { eventDepthError, expandEventResults, refusedEventResult } from '../../../common/protocol/runtime.ts'
 import type { CapturedRecord, ClockReport, EventResult, LoadRequest, LoadResult, RuntimeEvents, RuntimeMethods, RuntimeRecords, RuntimeStatus, RuntimeTimeState, TeardownResult } from '../../../common/protocol/runtime.ts'
 import { findRuntimeNode } from './find-node.ts'
 import { childTransport } from './ipc-transport.ts'
@@ -20,6 +20,8 @@ const here = dirname(fileURLToPath(import.meta.url))
 /** The repository (or packaged app) root: what the runtime may read besides the plugins. */
 const APP_ROOT = resolve(here, '../../..')
 export const RUNTIME_ENTRY = resolve(APP_ROOT, 'runtime/main.ts')
+/** How runtime/sandbox/watchdog.ts starts the line it writes before ending the process (main/ does not import runtime/). */
+const WATCHDOG_LINE = 'Plugin Studio watchdog:'
 const START_TIMEOUT_MS = 30_000
 
 export interface RunnerOptions {
@@ -97,9 +99,16 @@ export class Runner {
 
   private async spawn(): Promise<void> {
     const args = ['--no-node-snapshot', ...this.permissionFlags(), RUNTIME_ENTRY]
-    const child = spawn(this.nodePath, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'json' })
+    // stdout is piped, never inherited: what the runtime prints must not land in the caller's stdout
+    // (`plugin-studio run --json`); it goes to the runner's stderr.
+    const child = spawn(this.nodePath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' })
     this.child = child
     this.stderrTail = ''
+    child.stdout?.setEncoding('utf8')
+    child.stdout?.on('data', (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-4000)
+      process.stderr.write(chunk)
+    })
     child.stderr?.setEncoding('utf8')
     child.stderr?.on('data', (chunk: string) => {
       this.stderrTail = (this.stderrTail + chunk).slice(-4000)
@@ -133,34 +142,80 @@ export class Runner {
     for (const [name, set] of this.listeners) for (const l of set) client.on(name as keyof RuntimeEvents & string, l)
     child.once('exit', (code, signal) => {
       if (this.child !== child) return
-      this.onExit(code, signal)
+      // The last lines of stderr (the watchdog's, naming the plugin) may still be on their way: let
+      // them arrive first, briefly.
+      const stderr = child.stderr
+      const drained =
+        stderr && !stderr.readableEnded
+          ? new Promise<void>((r) => {
+              const timer = setTimeout(r, 250)
+              stderr.once('close', () => {
+                clearTimeout(timer)
+                r()
+              })
+            })
+          : Promise.resolve()
+      this.client?.dispose()
+      this.client = null
+      this.child = null
+      if (this.closing) return
+      // Calls wait for the restart (ready()); close() too.
+      this.restarting = drained
+        .then(() => this.onExit(code, signal))
+        .finally(() => {
+          this.restarting = null
+        })
     })
   }
 
-  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    this.client?.dispose()
-    this.client = null
-    this.child = null
+  private async onExit(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
     if (this.closing) return
     const why = signal ? `signal ${signal}` : `exit code ${code}`
     const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ')
     const lost = [...this.inFlight].flatMap((f) => f.lost)
     const calls = [...this.inFlight].map((f) => f.method)
-    const message = `The plugin runtime process died (${why})${calls.length ? ` during ${calls.join(', ')}` : ''}${tail ? `: ${tail}` : ''}. It was restarted${this.lastLoad ? ' and the plugins reloaded' : ''}.`
+    const disabled = this.disableWatchdogCulprit(calls)
+    const message = `The plugin runtime process died (${why})${calls.length ? ` during ${calls.join(', ')}` : ''}${tail ? `: ${tail}` : ''}. It was restarted${this.lastLoad ? ' and the plugins reloaded' : ''}${disabled ? `, ${disabled} disabled (load it again to enable it)` : ''}.`
     const error = new RuntimeCrashError(lost.length ? `${message} Lost events: ${lost.join(', ')}` : message, lost)
     for (const f of this.inFlight) f.reject(error)
     this.inFlight.clear()
     this.options.onCrash?.({ message: error.message, lost })
-    this.restarting = this.restart().finally(() => {
-      this.restarting = null
-    })
+    await this.restart()
+  }
+
+  /**
+   * When the runtime's watchdog ended the process (a plugin call ignored its time and memory limits,
+   * e.g. an isolate thrashing its garbage collector), the reload loads that plugin disabled: reloading
+   * it as it was would crash every call again and lose its neighbours' events with it. Returns the
+   * plugin's description for the crash report, or null.
+   */
+  private disableWatchdogCulprit(calls: string[]): string | null {
+    const line = this.stderrTail.split('\n').reverse().find((l) => l.startsWith(WATCHDOG_LINE))
+    const id = line ? /\(id ("(?:[^"\\]|\\.)*")\)/.exec(line)?.[1] : undefined
+    if (!id || !this.lastLoad) return null
+    let pluginId: string
+    try {
+      pluginId = JSON.parse(id) as string
+    } catch {
+      return null
+    }
+    const spec = this.lastLoad.plugins.find((p) => p.id === pluginId)
+    if (!spec) return null
+    const name = /the plugin ("(?:[^"\\]|\\.)*")/.exec(line!)?.[1] ?? JSON.stringify(pluginId)
+    const reason = `a call of this plugin${calls.length ? ` (during ${calls.join(', ')})` : ''} ignored its time and memory limits and could not be stopped otherwise`
+    this.lastLoad = { ...this.lastLoad, plugins: this.lastLoad.plugins.map((p) => (p === spec ? { ...p, disabled: reason } : p)) }
+    return `the plugin ${name} (id ${JSON.stringify(pluginId)}) was`
   }
 
   private async restart(): Promise<void> {
     try {
+      if (this.closing) return
       await this.spawn()
+      // close() came meanwhile: it shuts the new process down; nothing to reload, nothing to report.
+      if (this.closing) return
       if (this.lastLoad) await this.client!.load(this.lastLoad)
     } catch (error) {
+      if (this.closing) return
       this.options.onCrash?.({ message: `Restarting the plugin runtime failed: ${(error as Error).message}`, lost: [] })
     }
   }
@@ -230,8 +285,19 @@ export class Runner {
   }
 
   processEvents(events: PluginEvent[]): Promise<EventResult[]> {
-    const lost = Array.isArray(events) ? events.map(describeEvent) : []
-    return this.call('processEvents', lost, async (c) => expandEventResults(events, await c.processEvents(events)))
+    if (!Array.isArray(events)) return this.call('processEvents', [], async (c) => expandEventResults(events, await c.processEvents(events)))
+    // An event nested too deep fails alone here: sent, it would overflow the stack serialising the call.
+    const refused = events.map((e) => eventDepthError(e))
+    const sent = events.filter((_, i) => refused[i] === null)
+    const lost = events.map(describeEvent).filter((_, i) => refused[i] === null)
+    return this.call('processEvents', lost, async (c) => {
+      const wire = sent.length > 0 || refused.every((r) => r === null) ? await c.processEvents(sent) : []
+      let k = 0
+      return expandEventResults(
+        events,
+        refused.map((error) => (error === null ? wire[k++] : refusedEventResult(error))),
+      )
+    })
   }
 
   unload(): Promise<TeardownResult> {
@@ -292,6 +358,8 @@ export class Runner {
 
   async close(): Promise<void> {
     this.closing = true
+    // A restart under way finishes starting its process first (restart() sees `closing`), then that process is closed.
+    if (this.restarting) await this.restarting
     const child = this.child
     if (!child) return
     const exited = new Promise<void>((r) => child.once('exit', () => r()))
