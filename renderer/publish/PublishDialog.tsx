@@ -58,8 +58,13 @@ export function PublishDialog(props: PublishDialogProps) {
   // A failure or an outcome appears at the end of a body that may scroll: bring it into view.
   const failureRef = useRef<HTMLParagraphElement>(null)
   const outcomeRef = useRef<HTMLParagraphElement>(null)
-  useEffect(() => failureRef.current?.scrollIntoView?.({ block: 'nearest' }), [failure])
-  useEffect(() => outcomeRef.current?.scrollIntoView?.({ block: 'nearest' }), [npmResult, posthogResult])
+  // (Braces: Chromium's scrollIntoView may return a promise, which React would take for a cleanup.)
+  useEffect(() => {
+    failureRef.current?.scrollIntoView?.({ block: 'nearest' })
+  }, [failure])
+  useEffect(() => {
+    outcomeRef.current?.scrollIntoView?.({ block: 'nearest' })
+  }, [npmResult, posthogResult])
 
   // Runs one backend call with a busy label; failures land in one alert.
   const run = useCallback(async <T,>(label: string, work: () => Promise<Outcome<T>>, done: (result: T) => void) => {
