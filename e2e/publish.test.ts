@@ -90,7 +90,7 @@ describe('publishing from the studio', () => {
 
   async function closePublish() {
     // The footer's Close (the title bar has a × named Close too).
-    await dialog().getByRole('button', { name: 'Close', exact: true }).last().click()
+    await dialog().getByRole('button', { name: 'Close', exact: true }).click()
     await dialog().waitFor({ state: 'detached' })
   }
 

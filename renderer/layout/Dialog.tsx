@@ -38,7 +38,7 @@ export function Dialog({ title, onClose, children, footer, onSubmit, wide }: Pro
       >
         <header className="dialog-header">
           <h2 id={titleId}>{title}</h2>
-          <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+          <button type="button" className="icon-button" aria-label="Close dialog" title="Close" onClick={onClose}>
             ×
           </button>
         </header>
