@@ -46,6 +46,7 @@ const impl: RuntimeMethods = {
   state: async () => pipeline.state(),
   records: async () => pipeline.records(),
   feedCaptured: serial(() => pipeline.feedCaptured()),
+  inspect: serial(() => pipeline.inspect()),
 }
 const server = serve<RuntimeMethods, RuntimeEvents>(transport, impl, RUNTIME_METHODS)
 transport.onClose(() => {

@@ -14,8 +14,10 @@ import type {
   LoadRequest,
   LoadResult,
   PluginLoadResult,
+  PluginStoresOut,
   PosthogApiStub,
   RuntimeEvents,
+  RuntimeInspection,
   RuntimeOptions,
   RuntimeRecords,
   RuntimeStatus,
@@ -487,6 +489,25 @@ export class Pipeline {
 
   records(): RuntimeRecords {
     return this.book.collect(this.plugins, this.clock)
+  }
+
+  /** Each plugin's cache keys (values, TTLs) and storage contents, read from the host stores. */
+  async inspect(): Promise<RuntimeInspection> {
+    const plugins: PluginStoresOut[] = []
+    for (const plugin of this.plugins) {
+      const meta = plugin.meta
+      if (!meta) {
+        plugins.push({ plugin: plugin.id, cache: [], storage: [] })
+        continue
+      }
+      try {
+        const [cache, storage] = await Promise.all([meta.cache.snapshot(), meta.storage.snapshot()])
+        plugins.push({ plugin: plugin.id, cache, storage })
+      } catch (error) {
+        plugins.push({ plugin: plugin.id, cache: [], storage: [], error: (error as Error)?.message ?? String(error) })
+      }
+    }
+    return { now: iso(this.clock.now()), plugins }
   }
 
   private requireLoaded(): void {

@@ -3,7 +3,7 @@
 import type { SerializedError } from '../rpc/messages.ts'
 import type { LogEntry, PluginEvent } from '../plugin/event.ts'
 
-export const RUNTIME_METHODS = ['load', 'processEvents', 'unload', 'status', 'advance', 'runUntilIdle', 'fireScheduled', 'state', 'records', 'feedCaptured'] as const
+export const RUNTIME_METHODS = ['load', 'processEvents', 'unload', 'status', 'advance', 'runUntilIdle', 'fireScheduled', 'state', 'records', 'feedCaptured', 'inspect'] as const
 
 /** An attachment as the backend hands it over: contents travel as base64, become a Buffer in the isolate. */
 export interface AttachmentSpec {
@@ -343,6 +343,30 @@ export interface RuntimeTimeState {
   plugins: PluginTimeState[]
 }
 
+/** One meta.cache key of a plugin, for the state inspector (namespace stripped). */
+export interface CacheEntryOut {
+  key: string
+  /** Strings as stored JSON (parsed when it parses), lists as string[]. */
+  value: unknown
+  type: 'string' | 'list' | 'other'
+  /** Milliseconds left as the cache store counts them (the embedded cache follows the real clock); null: no expiry. */
+  ttlMs: number | null
+}
+
+/** What a plugin keeps in meta.cache and meta.storage right now. */
+export interface PluginStoresOut {
+  plugin: string
+  cache: CacheEntryOut[]
+  storage: { key: string; value: unknown }[]
+  /** Why the stores could not be read (e.g. a real Redis that is down); the lists are then empty. */
+  error?: string
+}
+
+export interface RuntimeInspection {
+  now: string
+  plugins: PluginStoresOut[]
+}
+
 export type RuntimeMethods = {
   /** Replaces whatever was loaded: tears the old pipeline down, loads and sets up the new one. */
   load(request: LoadRequest): Promise<LoadResult>
@@ -363,6 +387,8 @@ export type RuntimeMethods = {
   records(): Promise<RuntimeRecords>
   /** Feeds the captured events not fed yet through the pipeline (with the loop guard). */
   feedCaptured(): Promise<CapturedRecord[]>
+  /** Each plugin's meta.cache keys (values, TTLs) and meta.storage contents, for the state inspector. */
+  inspect(): Promise<RuntimeInspection>
 }
 
 /** Pushed while work happens, so the studio can show it live. */

@@ -15,7 +15,7 @@ import type { SerializedError } from '../rpc/messages.ts'
 import type { LogEntry, PluginEvent } from '../plugin/event.ts'
 import type { ConfigField, PluginJsonProblem } from '../plugin/plugin-json.ts'
 import type { AttachmentInfo, MissingField } from '../plugin/rules.ts'
-import type { AttachmentSpec, EventResult, PluginLoadResult, StateOp, TeardownResult } from './runtime.ts'
+import type { AttachmentSpec, Capabilities, ClockReport, EventResult, PluginLoadResult, PluginStoresOut, RuntimeTimeState, StateOp, TeardownResult } from './runtime.ts'
 import { PUBLISH_METHODS, type PublishEvents, type PublishMethods, type SecretsStatus } from './publish.ts'
 
 /** Every method the backend serves: the studio's own, then publishing's (common/protocol/publish.ts). */
@@ -40,6 +40,10 @@ export const STUDIO_METHODS = [
   'loadPlugins',
   'runEvents',
   'unloadPlugins',
+  'advanceClock',
+  'runUntilIdle',
+  'fireScheduled',
+  'pipelineState',
   'getSettings',
   'updateSettings',
   'getConfig',
@@ -238,6 +242,34 @@ export interface RunOutcome {
   results: EventResult[]
 }
 
+// ── Clock and state ──────────────────────────────────────────────────────────────────────────────
+
+/** The loaded pipeline's time state and stores, for the Debugger's clock bar and state inspector. */
+export interface PipelineState {
+  /** The loaded plugins in order with what they export; empty when nothing is loaded. */
+  plugins: { plugin: string; name: string; capabilities: Capabilities; error: string | null }[]
+  /** The files, config or settings changed since the load: the next run or clock step reloads (state starts over). */
+  stale: boolean
+  /** The runtime's state(): virtual time, timers, per plugin setup, next scheduled runs, running tasks, queued jobs, export buffer and metrics. Null when nothing is loaded. */
+  time: RuntimeTimeState | null
+  /** Per plugin: meta.cache keys with values and TTLs, meta.storage contents. */
+  stores: PluginStoresOut[]
+}
+
+/** What advanceClock / runUntilIdle / fireScheduled did, and the state after. */
+export interface ClockOutcome {
+  /** What fired and everything logged meanwhile. */
+  report: ClockReport
+  state: PipelineState
+  /** True when the pipeline was (re)loaded first (as runEvents does): the clock started over. */
+  reloaded: boolean
+  /** The setup results of the pipeline that ran. */
+  setup: PluginLoadResult[]
+}
+
+/** The longest single advance the studio asks for (a year); longer spans are refused. */
+export const MAX_CLOCK_ADVANCE_MS = 366 * 24 * 60 * 60 * 1000
+
 // ── Settings and config ──────────────────────────────────────────────────────────────────────────
 
 export type NetworkPolicy =
@@ -387,6 +419,18 @@ export type StudioCoreMethods = {
   runEvents(request: RunEventsRequest): Promise<RunOutcome>
   /** Runs teardownPlugin and disposes the pipeline. */
   unloadPlugins(): Promise<TeardownResult>
+  /**
+   * Moves the runtime's virtual clock forward by `ms`; scheduled tasks, jobs, export flushes and
+   * retries that fall due run. With `plugins`, that pipeline is (re)loaded first when needed, as
+   * runEvents does; without, the loaded pipeline is used (an error when none is).
+   */
+  advanceClock(ms: number, plugins?: string[]): Promise<ClockOutcome>
+  /** Runs jobs, retries and flushes until only the recurring schedule is left (bounded); `plugins` as for advanceClock. */
+  runUntilIdle(plugins?: string[]): Promise<ClockOutcome>
+  /** Runs a plugin's scheduled task (runEveryMinute/Hour/Day) now; `plugins` as for advanceClock. */
+  fireScheduled(plugin: string, task: string, plugins?: string[]): Promise<ClockOutcome>
+  /** The loaded pipeline's state (never loads anything). */
+  pipelineState(): Promise<PipelineState>
   getSettings(): Promise<StudioSettings>
   /** Validates and stores; errors name the field and the problem. Returns the stored settings. */
   updateSettings(patch: SettingsPatch): Promise<StudioSettings>

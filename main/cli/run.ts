@@ -42,6 +42,8 @@ Options:
                              boundaries), jobs, exportEvents buffer flushes and RetryError retries
                              that fall due run, as PostHog's plugin-server would run them.
                              The clock is virtual (it starts at 2022-08-12T00:00:00Z): no waiting.
+                             meta.cache TTLs count on it too (the CLI's cache is the embedded one;
+                             a real Redis, the studio's redisUrl setting, keeps its own in real time).
   --realtime                 Use the wall clock instead: timers fire for real, and --advance waits.
   --allow-host <host>        Let plugins fetch from this host (e.g. 127.0.0.1:8080), besides any
                              public host. Loopback (127.0.0.1, localhost, ::1) and metadata

@@ -2,14 +2,19 @@
 // stale, and the runtime process itself (started on first use, started again after a crash).
 // Calls are serialised: a load never overlaps a run.
 import type { PluginEvent } from '../../common/plugin/event.ts'
-import type { EventResult, LoadRequest, LoadResult, PluginLoadResult, RuntimeEvents, TeardownResult } from '../../common/protocol/runtime.ts'
-import type { LoadOutcome, RunOutcome, StudioEvents } from '../../common/protocol/studio.ts'
+import type { ClockReport, EventResult, LoadRequest, LoadResult, PluginLoadResult, RuntimeEvents, RuntimeInspection, RuntimeTimeState, TeardownResult } from '../../common/protocol/runtime.ts'
+import { MAX_CLOCK_ADVANCE_MS, type ClockOutcome, type LoadOutcome, type PipelineState, type RunOutcome, type StudioEvents } from '../../common/protocol/studio.ts'
 
 /** What the studio needs of main/services/runner's Runner. */
 export interface PipelineRunner {
   load(request: LoadRequest): Promise<LoadResult>
   processEvents(events: PluginEvent[]): Promise<EventResult[]>
   unload(): Promise<TeardownResult>
+  advance(ms: number): Promise<ClockReport>
+  runUntilIdle(): Promise<ClockReport>
+  fireScheduled(plugin: string, task: string): Promise<ClockReport>
+  state(): Promise<RuntimeTimeState>
+  inspect(): Promise<RuntimeInspection>
   on<K extends keyof RuntimeEvents>(name: K, listener: (payload: RuntimeEvents[K]) => void): () => void
   close(): Promise<void>
 }
@@ -79,6 +84,58 @@ export class PipelineSession {
       this.noteAlive()
       return { reloaded, setup: this.loaded?.setup ?? [], results }
     })
+  }
+
+  /** Moves the virtual clock forward; with `plugins`, (re)loads that pipeline first when needed (as run does). */
+  advance(ms: number, plugins?: string[]): Promise<ClockOutcome> {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_CLOCK_ADVANCE_MS) {
+      return Promise.reject(new Error(`The clock moves forward by 0 ms up to a year (${MAX_CLOCK_ADVANCE_MS} ms), not ${String(ms)}`))
+    }
+    return this.clockStep(plugins, (runner) => runner.advance(ms))
+  }
+
+  runUntilIdle(plugins?: string[]): Promise<ClockOutcome> {
+    return this.clockStep(plugins, (runner) => runner.runUntilIdle())
+  }
+
+  fireScheduled(plugin: string, task: string, plugins?: string[]): Promise<ClockOutcome> {
+    if (typeof plugin !== 'string' || typeof task !== 'string') return Promise.reject(new Error('fireScheduled needs a plugin id and a task name'))
+    return this.clockStep(plugins, (runner) => runner.fireScheduled(plugin, task))
+  }
+
+  /** The loaded pipeline's time state and stores; loads nothing. */
+  state(): Promise<PipelineState> {
+    return this.exclusive(() => this.stateNow())
+  }
+
+  private clockStep(plugins: string[] | undefined, act: (runner: PipelineRunner) => Promise<ClockReport>): Promise<ClockOutcome> {
+    return this.exclusive(async () => {
+      let reloaded = false
+      if (plugins !== undefined && plugins !== null) {
+        const ids = checkPlugins(plugins)
+        if (!this.loaded || this.stale || !sameList(this.loaded.plugins, ids)) {
+          await this.loadNow(ids)
+          reloaded = true
+        }
+      }
+      if (!this.loaded || !this.runner) throw new Error('No plugins are loaded: Step an event or pick the plugins to run first')
+      const report = await act(this.runner)
+      this.noteAlive()
+      return { report, state: await this.stateNow(), reloaded, setup: this.loaded?.setup ?? [] }
+    })
+  }
+
+  private async stateNow(): Promise<PipelineState> {
+    const loaded = this.loaded
+    const runner = this.runner
+    if (!loaded || !runner) return { plugins: [], stale: false, time: null, stores: [] }
+    const [time, inspection] = await Promise.all([runner.state(), runner.inspect()])
+    return {
+      plugins: loaded.setup.map((s) => ({ plugin: s.plugin, name: s.name, capabilities: s.capabilities, error: s.error })),
+      stale: this.stale,
+      time,
+      stores: inspection.plugins,
+    }
   }
 
   unload(): Promise<TeardownResult> {

@@ -10,6 +10,7 @@ import type { LoadRequest, PluginSpec, TeardownResult } from '../../common/proto
 import type { BumpKind, PublishTarget } from '../../common/protocol/publish.ts'
 import {
   STUDIO_METHODS,
+  type ClockOutcome,
   type ConfigPatch,
   type CreatePluginRequest,
   type EventFile,
@@ -24,6 +25,7 @@ import {
   type LoadOutcome,
   type LoadPluginsRequest,
   type OpenExternalResult,
+  type PipelineState,
   type PluginConfigState,
   type PluginSummary,
   type RunEventsRequest,
@@ -221,6 +223,24 @@ export class StudioService implements StudioMethods {
 
   unloadPlugins(): Promise<TeardownResult> {
     return this.pipeline.unload()
+  }
+
+  // ── Clock and state ──
+
+  advanceClock(ms: number, plugins?: string[]): Promise<ClockOutcome> {
+    return this.pipeline.advance(ms, plugins)
+  }
+
+  runUntilIdle(plugins?: string[]): Promise<ClockOutcome> {
+    return this.pipeline.runUntilIdle(plugins)
+  }
+
+  fireScheduled(plugin: string, task: string, plugins?: string[]): Promise<ClockOutcome> {
+    return this.pipeline.fireScheduled(plugin, task, plugins)
+  }
+
+  pipelineState(): Promise<PipelineState> {
+    return this.pipeline.state()
   }
 
   // ── Settings and config ──

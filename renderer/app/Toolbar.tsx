@@ -4,7 +4,7 @@ import { store } from '../state/studio-state.ts'
 import { run } from '../state/run-actions.ts'
 import { Icon } from '../layout/icons.tsx'
 
-const PHASE_TEXT = { running: 'Running…', stepping: 'Stepping…', 'running-all': 'Running all…', resetting: 'Resetting…', saving: 'Saving…' } as const
+const PHASE_TEXT = { running: 'Running…', stepping: 'Stepping…', 'running-all': 'Running all…', resetting: 'Resetting…', saving: 'Saving…', clock: 'Running the clock…' } as const
 
 export function Toolbar() {
   const workspace = useStore(store, (s) => s.workspace)

@@ -12,6 +12,8 @@ import { ExportRunButton, FilterBar } from './FilterBar.tsx'
 import { ImportReport } from './ImportReport.tsx'
 import { StageView } from './StageView.tsx'
 import { EventEditorDialog } from './EventEditorDialog.tsx'
+import { ClockBar } from './ClockBar.tsx'
+import { StateInspector } from './StateInspector.tsx'
 
 export function DebuggerPane() {
   const phase = useStore(store, (s) => s.phase)
@@ -47,6 +49,7 @@ export function DebuggerPane() {
         </div>
       </header>
       <PipelineBar busy={busy} />
+      <ClockBar busy={busy} />
       <EventFileBar busy={busy} />
       <div className="debugger-status">
         <span className="muted small-text" aria-live="polite">
@@ -73,6 +76,7 @@ export function DebuggerPane() {
           {result ? <StageView result={result} /> : <p className="empty">{total ? `Event ${selected + 1} has not run yet. Step (F10) or Run all.` : 'No event selected.'}</p>}
         </div>
       </div>
+      <StateInspector />
       <EventEditorDialog />
     </section>
   )

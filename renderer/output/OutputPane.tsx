@@ -6,6 +6,7 @@ import { runErrors } from './run-errors.ts'
 import { ErrorList } from './ErrorList.tsx'
 import { EventDiff } from './EventDiff.tsx'
 import { LogList } from './LogList.tsx'
+import { ClockOutput } from '../debugger/ClockBar.tsx'
 import { verdict } from './verdict.ts'
 
 export function OutputPane() {
@@ -40,6 +41,7 @@ export function OutputPane() {
         {!result && errors.length === 0 && (
           <p className="empty">{event ? 'This event has not run yet. Press Run (F5) or Step (F10).' : 'Run an event to see what the plugin does to it.'}</p>
         )}
+        <ClockOutput place="first" />
         {errors.length > 0 && (
           <div className="output-section">
             <h3>Errors</h3>
@@ -62,6 +64,7 @@ export function OutputPane() {
             <LogList logs={result.logs} label="Event logs" />
           </div>
         )}
+        <ClockOutput place="last" />
         {setupLogs.length > 0 && (
           <div className="output-section">
             <h3>Setup logs</h3>

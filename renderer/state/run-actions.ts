@@ -33,6 +33,16 @@ function serial<T>(phase: RunPhase, work: () => Promise<T>): Promise<T | undefin
   return next
 }
 
+/** The same queue for other actions on the pipeline (the clock bar's): one thing at a time, with its phase. */
+export function runExclusive<T>(phase: RunPhase, work: () => Promise<T>): Promise<T | undefined> {
+  return serial(phase, work)
+}
+
+/** The pipeline the Debugger runs: the selected plugin, then the added ones (null, with a notice, when none is selected). */
+export function currentPipeline(): string[] | null {
+  return pipeline()
+}
+
 function pipeline(): string[] | null {
   const { selectedPlugin: plugin, pipelineExtras, plugins } = store.get()
   if (!plugin) {

@@ -20,7 +20,7 @@ export interface OpenFile {
   dirty: boolean
 }
 
-export type RunPhase = 'idle' | 'running' | 'stepping' | 'running-all' | 'resetting' | 'saving'
+export type RunPhase = 'idle' | 'running' | 'stepping' | 'running-all' | 'resetting' | 'saving' | 'clock'
 
 export interface Notice {
   id: number

@@ -16,6 +16,12 @@ export interface CacheConnection {
    */
   use<T>(work: (redis: Redis) => Promise<T>): Promise<T>
   release(): Promise<void>
+  /**
+   * Embedded only: the keys' expiry deadlines on the runtime's clock (ms since the epoch, full
+   * namespaced key), shared by every store of the instance. ioredis-mock expires by the real clock,
+   * so the store keeps TTLs here instead (cache-store.ts); a real Redis keeps its own, in real time.
+   */
+  deadlines?: Map<string, number>
 }
 
 export const DEFAULT_EMBEDDED_NAME = 'default'
@@ -25,6 +31,7 @@ interface EmbeddedInstance {
   client: Redis
   /** The tail of the one-at-a-time lane. */
   lane: Promise<unknown>
+  deadlines: Map<string, number>
 }
 
 const embedded = new Map<string, EmbeddedInstance>()
@@ -34,7 +41,7 @@ function embeddedInstance(name: string): EmbeddedInstance {
   if (!instance) {
     // ioredis-mock keys its shared data by `${host}:${port}/${db}`; a made-up host per name keeps
     // names apart, and never touches the network.
-    instance = { client: new RedisMock({ host: `plugin-studio-embedded-${name}`, port: 6379, lazyConnect: false }), lane: Promise.resolve() }
+    instance = { client: new RedisMock({ host: `plugin-studio-embedded-${name}`, port: 6379, lazyConnect: false }), lane: Promise.resolve(), deadlines: new Map() }
     embedded.set(name, instance)
   }
   return instance
@@ -59,12 +66,15 @@ export function openEmbedded(name = DEFAULT_EMBEDDED_NAME): CacheConnection {
       return result
     },
     release: async () => {},
+    deadlines: instance.deadlines,
   }
 }
 
 /** Empties one embedded cache (every plugin and team in it), e.g. between test suites. */
 export async function clearEmbeddedCache(name = DEFAULT_EMBEDDED_NAME): Promise<void> {
-  await embeddedClient(name).flushall()
+  const instance = embeddedInstance(name)
+  await instance.client.flushall()
+  instance.deadlines.clear()
 }
 
 /** The URL as it may appear in messages: without its password. */

@@ -281,6 +281,104 @@ describe('embedded cache instances', () => {
   })
 })
 
+describe('embedded cache TTLs on the runtime clock', () => {
+  /** A clock that moves only when told, as the runtime's virtual clock does. */
+  function clocked(options: Partial<CacheStoreOptions> = {}) {
+    const clock = { time: Date.UTC(2022, 7, 12) }
+    const store = createCacheStore({ pluginId: `clock-${randomUUID()}`, teamId: 2, embeddedName: EMBEDDED_NAME, now: () => clock.time, ...options })
+    opened.push(store)
+    return { store, advance: (ms: number) => void (clock.time += ms) }
+  }
+
+  test('a TTL runs out when the clock is advanced past it, not before, whatever the real time', async () => {
+    const { store, advance } = clocked()
+    await store.set('k', 'v', 300)
+    await sleep(20)
+    assert.deepEqual(await store.applyBatch([{ op: 'get', args: ['k', null] }], { pttl: true }), [{ ok: true, value: 'v', pttl: 300_000 }], 'real time does not count')
+    advance(299_999)
+    assert.equal(await store.get('k', 'gone'), 'v')
+    advance(1)
+    assert.equal(await store.get('k', 'gone'), 'gone', 'the default, in the default mode')
+    assert.deepEqual(await store.applyBatch([{ op: 'get', args: ['k', 'gone'] }], { pttl: true }), [{ ok: true, value: 'gone', pttl: -2 }])
+    await store.set('k', 'v', 60)
+    await store.set('k', 'again') // a SET without EX drops the TTL
+    advance(3_600_000)
+    assert.equal(await store.get('k', 'gone'), 'again')
+  })
+
+  test("cacheGetMissing 'null': an expired key reads null", async () => {
+    const { store, advance } = clocked({ cacheGetMissing: 'null' })
+    await store.set('k', 'v', 60)
+    advance(60_000)
+    assert.equal(await store.get('k', 'default'), null)
+  })
+
+  test('every command agrees an expired key is gone; incr starts again at 1', async () => {
+    const { store, advance } = clocked()
+    await store.set('n', 5, 10)
+    await store.lpush('l', ['a', 'b'])
+    assert.equal(await store.expire('l', 10), true)
+    advance(10_001)
+    assert.equal(await store.incr('n'), 1)
+    assert.deepEqual(await store.applyBatch([{ op: 'incr', args: ['n'] }], { pttl: true }), [{ ok: true, value: 2, pttl: -1 }], 'the new key has no TTL')
+    assert.equal(await store.llen('l'), 0)
+    assert.deepEqual(await store.lrange('l', 0, -1), [])
+    assert.equal(await store.lpop('l', 1), null)
+    assert.equal(await store.expire('l', 10), false)
+    assert.equal(await store.lrem('l', 0, 'a'), 0)
+  })
+
+  test('expire() then advance; incr keeps the TTL; a list emptied and made again has none', async () => {
+    const { store, advance } = clocked()
+    await store.set('k', 'v')
+    assert.equal(await store.expire('k', 30), true)
+    await store.incr('c')
+    await store.expire('c', 30)
+    advance(20_000)
+    assert.equal(await store.incr('c'), 2)
+    assert.deepEqual(await store.applyBatch([{ op: 'get', args: ['k', null] }, { op: 'incr', args: ['c'] }], { pttl: true }), [
+      { ok: true, value: 'v', pttl: 10_000 },
+      { ok: true, value: 3, pttl: 10_000 },
+    ])
+    advance(10_000)
+    assert.equal(await store.get('k', 'gone'), 'gone')
+    assert.equal(await store.get('c', 'gone'), 'gone')
+    await store.lpush('l', 'x')
+    await store.expire('l', 5)
+    assert.deepEqual(await store.lpop('l', 1), ['x'])
+    await store.lpush('l', 'y')
+    advance(60_000)
+    assert.deepEqual(await store.lrange('l', 0, -1), ['y'])
+    assert.equal(await store.expire('l', 0), true, 'expire 0 deletes the key')
+    assert.equal(await store.llen('l'), 0)
+  })
+
+  test('snapshot TTLs come from the clock, and expired keys are not listed', async () => {
+    const { store, advance } = clocked()
+    await store.set('short', 1, 60)
+    await store.set('long', 2, 3600)
+    await store.set('forever', 3)
+    advance(30_000)
+    assert.deepEqual((await store.snapshot()).map(({ key, ttlMs }) => [key, ttlMs]), [['forever', null], ['long', 3_570_000], ['short', 30_000]])
+    advance(30_000)
+    assert.deepEqual((await store.snapshot()).map(({ key, ttlMs }) => [key, ttlMs]), [['forever', null], ['long', 3_540_000]])
+    assert.equal(await store.flushPlugin(), 2)
+  })
+
+  test('stores of one namespace share deadlines; expiry is not a write for the isolate', async () => {
+    const clock = { time: 0 }
+    const pluginId = `clock-shared-${randomUUID()}`
+    const a = createCacheStore({ pluginId, teamId: 2, embeddedName: EMBEDDED_NAME, now: () => clock.time })
+    const b = createCacheStore({ pluginId, teamId: 2, embeddedName: EMBEDDED_NAME, now: () => clock.time })
+    opened.push(a, b)
+    await a.applyBatch([{ op: 'set', args: ['k', 'v', 5] }])
+    const before = b.externalWrites()
+    clock.time += 5_000
+    assert.deepEqual(await b.applyBatch([{ op: 'get', args: ['k', null] }], { pttl: true }), [{ ok: true, value: null, pttl: -2 }])
+    assert.equal(b.externalWrites(), before)
+  })
+})
+
 describe('real Redis connection', () => {
   test('an unreachable URL fails fast with an error naming it (password hidden)', async () => {
     const { createServer } = await import('node:net')

@@ -39,6 +39,12 @@ export interface CacheStoreOptions {
   embeddedName?: string
   /** Bound on connecting to redisUrl. */
   connectTimeoutMs?: number
+  /**
+   * The runtime clock's now() (default Date.now): the embedded cache's TTLs run on it, so they expire
+   * when the studio advances time, not while it waits. A real Redis (redisUrl) keeps its own TTLs, in
+   * real time: advancing the runtime clock does not expire its keys.
+   */
+  now?: () => number
 }
 
 /** One applyBatch outcome: each op succeeds or fails on its own, as separate plugin calls would. */
@@ -125,11 +131,54 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
     return new Error(`Redis at ${redactRedisUrl(options.redisUrl as string)} for meta.cache: ${error.message}`, { cause: error })
   }
 
-  async function send(redis: Redis, plan: CommandPlan): Promise<unknown> {
-    if (connection.embedded && plan.embeddedGuard) {
-      const guard = plan.embeddedGuard
-      guard.verify(await asCommands(redis)[guard.command](...guard.args))
+  const now = options.now ?? (() => Date.now())
+  /** Embedded: key → deadline on `now` (cache-connection.ts); ioredis-mock itself keeps no TTL of ours. */
+  const deadlines = connection.deadlines ?? new Map<string, number>()
+
+  /** Embedded: Redis's lazy expiry on the runtime's clock. A key past its deadline is deleted before any command sees it. */
+  async function expireIfDue(commands: CommandClient, key: string): Promise<void> {
+    const deadline = deadlines.get(key)
+    if (deadline === undefined) return
+    const due = now() >= deadline
+    if (due) await commands.del(key)
+    // Gone by now (expired, or emptied by LPOP/LREM): a key made again later starts without a TTL.
+    if (due || (await commands.exists(key)) === 0) deadlines.delete(key)
+  }
+
+  /**
+   * Embedded: one command with its key's TTL on the runtime's clock. SET … EX and EXPIRE record
+   * `now() + ttl` and take the TTL off ioredis-mock (which would expire by the real clock); PTTL and
+   * TTL answer from the deadline, so every path (single calls, applyBatch, snapshot) agrees.
+   */
+  async function sendEmbedded(redis: Redis, plan: CommandPlan): Promise<unknown> {
+    const commands = asCommands(redis)
+    const key = String(plan.args[0])
+    await expireIfDue(commands, key)
+    if (plan.command === 'pttl' || plan.command === 'ttl') {
+      if ((await commands.exists(key)) === 0) return -2
+      const deadline = deadlines.get(key)
+      if (deadline === undefined) return -1
+      const left = deadline - now()
+      return plan.command === 'pttl' ? left : Math.floor((left + 500) / 1000) // Redis rounds TTL to the nearest second
     }
+    if (plan.embeddedGuard) {
+      const guard = plan.embeddedGuard
+      guard.verify(await commands[guard.command](...guard.args))
+    }
+    const reply = await commands[plan.command](...plan.args)
+    // A SET replaces the TTL (none without EX); EXPIRE sets one, or deletes the key for ttl <= 0.
+    // PERSIST answers 1 only for a key that exists with a TTL in ioredis-mock: that TTL moves to the clock.
+    const ttlSeconds = plan.command === 'set' ? (plan.args[2] === 'EX' ? plan.args[3] : undefined) : plan.command === 'expire' && reply === 1 ? plan.args[1] : null
+    if (ttlSeconds !== null) {
+      if (ttlSeconds !== undefined && (await commands.persist(key)) === 1) deadlines.set(key, now() + Number(ttlSeconds) * 1000)
+      else deadlines.delete(key)
+    }
+    return reply
+  }
+
+  async function send(redis: Redis, plan: CommandPlan): Promise<unknown> {
+    if (connection.embedded) return sendEmbedded(redis, plan)
+    // A real Redis: its own TTLs, in real time.
     try {
       return await asCommands(redis)[plan.command](...plan.args)
     } catch (error) {
@@ -216,6 +265,7 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
   }
 
   const snapshot = (): Promise<CacheEntry[]> => use(async (redis) => {
+    if (connection.embedded) for (const key of [...deadlines.keys()]) if (key.startsWith(prefix)) await expireIfDue(asCommands(redis), key)
     const keys = await pluginKeys(redis)
     if (keys.length === 0) return []
     const types = (await redis.pipeline(keys.map((k) => ['type', k])).exec()) ?? []
@@ -224,7 +274,8 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
     const ttls = (await redis.pipeline(keys.map((k) => ['pttl', k])).exec()) ?? []
     const entries: CacheEntry[] = []
     keys.forEach((fullKey, i) => {
-      const pttl = ttls[i]?.[1]
+      const deadline = deadlines.get(fullKey)
+      const pttl = ttls[i]?.[1] === -1 && deadline !== undefined ? deadline - now() : ttls[i]?.[1]
       const type = types[i]?.[1]
       if (pttl === -2 || type === 'none') return // expired between SCAN and now
       let value = values[i]?.[1]
@@ -248,6 +299,7 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
     const keys = await pluginKeys(redis)
     let deleted = 0
     for (let i = 0; i < keys.length; i += 500) deleted += await redis.del(...keys.slice(i, i + 500))
+    for (const key of keys) deadlines.delete(key)
     return deleted
   })
 

@@ -26,7 +26,7 @@ export interface MetaHostOptions {
   fetchPolicy?: FetchPolicy
   /** Recorded responses for the 'fixtures' fetch mode. */
   fetchFixtures?: FetchFixture[]
-  /** The runtime clock's now(): fetch records carry it. */
+  /** The runtime clock's now(): fetch records carry it; the embedded cache's TTLs run on it. */
   now?: () => number
   /** Host operations served outside the stores (jobs, posthogApi), by kind. */
   handlers?: Record<string, (args: unknown[]) => Promise<unknown>>
@@ -45,7 +45,7 @@ export interface MetaHost {
 let sharedGeoIp: GeoIp | undefined
 
 export function createMetaHost(options: MetaHostOptions): MetaHost {
-  const cache = createCacheStore({ redisUrl: options.redisUrl, pluginId: options.pluginId, teamId: options.teamId, cacheGetMissing: options.cacheGetMissing })
+  const cache = createCacheStore({ redisUrl: options.redisUrl, pluginId: options.pluginId, teamId: options.teamId, cacheGetMissing: options.cacheGetMissing, now: options.now })
   const storage = createStorageStore({ dir: options.storageDir, pluginConfigId: options.pluginConfigId })
   const cursor: Cursor = createCursor(storage)
   const missing = { missing: true }

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { PluginSpec } from '../../../common/protocol/runtime.ts'
 import { Runner } from './runner.ts'
 import { loadFixtures, makeEvent } from './test-fixtures.ts'
@@ -70,6 +69,6 @@ test('a key whose TTL ran out between batches is read again, not served from the
   await loadFixtures(runner, [config('writer', 'writer', 'ttl'), config('reader', 'reader', 'ttl')])
   await one({ write: 'short', ttl: 1 })
   assert.equal((await one({})).reader_k, 'short')
-  await sleep(1200)
+  await runner.advance(1200) // TTLs run on the runtime clock
   assert.equal((await one({})).reader_k, null)
 })

@@ -10,7 +10,7 @@ import { connect } from '../../../common/rpc/rpc.ts'
 import type { Client } from '../../../common/rpc/rpc.ts'
 import type { PluginEvent } from '../../../common/plugin/event.ts'
 import { eventDepthError, expandEventResults, refusedEventResult } from '../../../common/protocol/runtime.ts'
-import type { CapturedRecord, ClockReport, EventResult, LoadRequest, LoadResult, RuntimeEvents, RuntimeMethods, RuntimeRecords, RuntimeStatus, RuntimeTimeState, TeardownResult } from '../../../common/protocol/runtime.ts'
+import type { CapturedRecord, ClockReport, EventResult, LoadRequest, LoadResult, RuntimeEvents, RuntimeInspection, RuntimeMethods, RuntimeRecords, RuntimeStatus, RuntimeTimeState, TeardownResult } from '../../../common/protocol/runtime.ts'
 import { findRuntimeNode } from './find-node.ts'
 import { childTransport } from './ipc-transport.ts'
 
@@ -337,6 +337,11 @@ export class Runner {
   /** Feeds captured events not fed yet back through the pipeline (loop guard included). */
   feedCaptured(): Promise<CapturedRecord[]> {
     return this.call('feedCaptured', [], (c) => c.feedCaptured())
+  }
+
+  /** Each plugin's meta.cache keys (values, TTLs) and meta.storage contents. */
+  inspect(): Promise<RuntimeInspection> {
+    return this.call('inspect', [], (c) => c.inspect())
   }
 
   on<K extends keyof RuntimeEvents>(name: K, listener: (payload: RuntimeEvents[K]) => void): () => void {
