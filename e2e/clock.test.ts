@@ -11,6 +11,19 @@ import { startStudio, type RunningStudio } from './support/studio-server.ts'
 
 const EXPORTER = 'Clock exporter'
 const SCHEDULED = 'Clock scheduled'
+const KEEPER = 'Clock keeper'
+/** Keeps the last event name in the cache for 2 minutes, a run counter without expiry, and the name in storage. */
+const KEEPER_CODE = [
+  "import type { Meta, PluginEvent } from '@posthog/plugin-scaffold'",
+  '',
+  'export async function processEvent(event: PluginEvent, { cache, storage }: Meta): Promise<PluginEvent> {',
+  "  await cache.set('last_event', event.event, 120)",
+  "  await cache.incr('runs')",
+  "  await storage.set('seen', event.event)",
+  '  return event',
+  '}',
+  '',
+].join('\n')
 
 describe('the clock bar and the state inspector', () => {
   let studio: RunningStudio
@@ -124,6 +137,26 @@ describe('the clock bar and the state inspector', () => {
     await clockNow().filter({ hasText: '2022-08-12 01:01:00 UTC' }).waitFor()
     assert.equal(await clockLogs('+1 h').getByText('No status URL set; nothing to fetch').count(), 60, 'one run a minute')
     await session.screenshot('clock-05-one-hour')
+  })
+
+  test('cache keys with TTLs on the virtual clock, and storage, in the inspector', async (t) => {
+    if (!requireSystemPart(t, 'chromium')) return
+    await newPlugin(KEEPER, 'Event enrichment')
+    await ui.replaceText(KEEPER_CODE)
+    await ui.save()
+    // A save runs the selected event again with the new code.
+    const cache = pluginState(KEEPER).getByRole('table', { name: `Cache of ${KEEPER}` })
+    const row = (key: string) => cache.getByRole('row').filter({ has: ui.page.getByRole('cell', { name: key, exact: true }) })
+    await row('last_event').filter({ hasText: '2 min' }).waitFor()
+    assert.match((await row('last_event').textContent()) ?? '', /"\$pageview"/)
+    await row('runs').filter({ hasText: 'no expiry' }).waitFor()
+    await pluginState(KEEPER).getByRole('table', { name: `Storage of ${KEEPER}` }).getByRole('row').filter({ hasText: 'seen' }).filter({ hasText: '$pageview' }).waitFor()
+    await ui.button('+1 min', clock()).click()
+    await row('last_event').filter({ hasText: /^last_event.*1 min$/ }).waitFor()
+    await session.screenshot('clock-06-cache-ttl')
+    await ui.button('+1 min', clock()).click()
+    await row('last_event').waitFor({ state: 'detached' })
+    await row('runs').waitFor()
     assert.deepEqual(session.pageErrors, [])
     assert.deepEqual(session.externalRequests, [])
   })

@@ -349,7 +349,7 @@ export interface CacheEntryOut {
   /** Strings as stored JSON (parsed when it parses), lists as string[]. */
   value: unknown
   type: 'string' | 'list' | 'other'
-  /** Milliseconds left as the cache store counts them (the embedded cache follows the real clock); null: no expiry. */
+  /** Milliseconds left: on the runtime clock for the embedded cache, in real time for a real Redis; null: no expiry. */
   ttlMs: number | null
 }
 

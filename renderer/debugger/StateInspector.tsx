@@ -62,7 +62,7 @@ function CacheTable({ entries, name }: { entries: CacheEntryOut[]; name: string 
         <tr>
           <th>Key</th>
           <th>Value</th>
-          <th title="Time left as the cache store counts it: the embedded cache follows the real clock, not the virtual one">TTL</th>
+          <th title="Time left: on the runtime clock for the embedded cache (it runs out as you advance the clock); in real time for a real Redis">TTL</th>
         </tr>
       </thead>
       <tbody>
