@@ -1,5 +1,7 @@
 // The one door to tokens for the rest of the backend: the keychain when there is one; otherwise
 // nothing, until the user accepts a session-only store after being told plainly why.
+// AccountStatus and SecretsStatus are the studio protocol's shapes, defined once in the contract.
+import type { AccountStatus, SecretsStatus } from '../../../common/protocol/publish.ts'
 import { KeychainSecretStore } from './keychain-store.ts'
 import { SessionSecretStore } from './session-store.ts'
 import { mask, secretFromEnvironment, type SecretAccount, type SecretStore } from './secret-store.ts'
@@ -15,18 +17,7 @@ export class NoSecretStoreError extends Error {
   }
 }
 
-export interface SecretsStatus {
-  /** 'keychain', 'session' (accepted), or 'none' (ask the user: show NO_KEYCHAIN_MESSAGE). */
-  store: 'keychain' | 'session' | 'none'
-  message: string | null
-}
-
-export interface AccountStatus {
-  signedIn: boolean
-  /** Masked token for display, '' when signed out. */
-  masked: string
-  source: 'keychain' | 'session' | 'environment' | null
-}
+export type { AccountStatus, SecretsStatus }
 
 export class SecretsService {
   readonly #keychain: SecretStore

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { basename, extname } from 'node:path'
 import { defaultConfig, type ConfigField } from '../../../../common/plugin/plugin-json.ts'
+import type { PostHogPublishResult } from '../../../../common/protocol/publish.ts'
 import { PostHogClient, type AttachmentUpload, type PostHogMe, type PostHogProject } from './posthog-client.ts'
 import { accessLevelError, PostHogPublishError } from './posthog-errors.ts'
 import { readSourceUpload } from './source-files.ts'
@@ -52,18 +53,7 @@ export interface PostHogPublishOptions {
   onStep?: (step: string) => void | Promise<void>
 }
 
-export interface PostHogPublishResult {
-  host: string
-  projectId: number
-  plugin: { id: number; name: string; created: boolean }
-  pluginConfig: { id: number; created: boolean; enabled: boolean; order: number }
-  uploadedFiles: string[]
-  /** The entry file that was uploaded as index.ts. */
-  entry: string
-  /** The plugin's page in PostHog. */
-  pluginUrl: string
-  changed: string[]
-}
+export type { PostHogPublishResult }
 
 export async function publishToPostHog(options: PostHogPublishOptions): Promise<PostHogPublishResult> {
   const step = options.onStep ?? (() => {})
