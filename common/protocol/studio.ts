@@ -289,10 +289,9 @@ export interface StudioSettings {
   /** A real Redis for meta.cache (`redis://` or `rediss://`); null = the embedded in-memory cache. */
   redisUrl: string | null
   /**
-   * What meta.fetch / fetch may reach. Stored and validated now; enforced once the runtime's fetch
-   * policy (runtime/meta/fetch-policy.ts) is part of RuntimeOptions — the studio then passes
-   * allow-all → {mode: 'allow', allowHosts: ['*']}, allow-list → {mode: 'allow', allowHosts: hosts},
-   * deny-all → {mode: 'deny'}.
+   * What plugins' fetch may reach, passed to the runtime as its fetch policy:
+   * allow-all → {mode: 'allow', allowHosts: ['*']} (public hosts; loopback and metadata addresses stay
+   * refused unless listed), allow-list → {mode: 'allow', allowHosts: hosts}, deny-all → {mode: 'deny'}.
    */
   network: NetworkPolicy
 }

@@ -2,7 +2,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import os from 'node:os'
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import type { StudioEvents } from '../../common/protocol/studio.ts'
 import { Runner } from './runner/runner.ts'
 import { SecretsService } from './secrets/secrets-service.ts'
@@ -155,4 +156,27 @@ test('a runtime crash is reported, and the next run works on a fresh runtime', a
   assert.equal(again.reloaded, true)
   assert.equal(again.results[0].output?.properties?.greeting, 'Hello from Plugin Studio')
   assert.ok(seen.includes('runtimeRestarted'))
+})
+
+test("the workspace's network setting is the runtime's fetch policy", async (t) => {
+  const server = createServer((_req, res) => res.end('pong')).listen(0, '127.0.0.1')
+  await new Promise((r) => server.once('listening', r))
+  const port = (server.address() as { port: number }).port
+  t.after(() => new Promise<void>((r) => server.close(() => r())))
+  const { studio, dir } = await setup(t)
+  const plugin = path.join(dir, 'fetcher')
+  await mkdir(plugin)
+  await writeFile(path.join(plugin, 'plugin.json'), JSON.stringify({ name: 'Fetcher', config: [{ key: 'url', type: 'string', default: `http://127.0.0.1:${port}/ping` }] }))
+  await writeFile(path.join(plugin, 'index.js'), await readFile(path.join(import.meta.dirname, '..', '..', 'runtime', 'fixtures', 'fetcher', 'index.js'), 'utf8'))
+  const { events } = await studio.readEventFile('sample:feature-flag-called.json')
+  const fetched = async () => (await studio.runEvents({ plugins: ['fetcher'], events: [events[0]] })).results[0].output?.properties ?? {}
+
+  // Allow all public hosts: the studio's own loopback stays refused, naming the setting.
+  assert.match(String((await fetched()).fetchError), /allowHosts/)
+  await studio.updateSettings({ network: { mode: 'allow-list', hosts: [`127.0.0.1:${port}`] } })
+  const allowed = await fetched()
+  assert.equal(allowed.fetched, 200)
+  assert.equal(allowed.body, 'pong')
+  await studio.updateSettings({ network: { mode: 'deny-all' } })
+  assert.ok((await fetched()).fetchError, 'deny-all refuses every request')
 })

@@ -24,6 +24,7 @@ import {
   type FileEntry,
   type LoadOutcome,
   type LoadPluginsRequest,
+  type NetworkPolicy,
   type OpenExternalResult,
   type PipelineState,
   type PluginConfigState,
@@ -378,9 +379,17 @@ export class StudioService implements StudioMethods {
         teamId: STUDIO_TEAM_ID,
         redisUrl: settings.redisUrl ?? undefined,
         storageDir: path.join(this.workspace.dir, ...STORAGE_FOLDER.split('/')),
+        fetchPolicy: fetchPolicyOf(settings.network),
       },
     }
   }
+}
+
+/** The workspace's network setting as the runtime's fetch policy. */
+export function fetchPolicyOf(network: NetworkPolicy): NonNullable<LoadRequest['options']['fetchPolicy']> {
+  if (network.mode === 'deny-all') return { mode: 'deny', allowHosts: [] }
+  if (network.mode === 'allow-list') return { mode: 'allow', allowHosts: [...network.hosts] }
+  return { mode: 'allow', allowHosts: ['*'] }
 }
 
 /**
