@@ -7,9 +7,10 @@ import { describe, test } from 'node:test'
 import { runInKeyringSession } from '../../../test-support/keyring-session.ts'
 import { requireSystemPart } from '../../../test-support/system-parts.ts'
 import { KeychainSecretStore } from './keychain-store.ts'
-import { accountName, mask, redact, secretFromEnvironment, type SecretStore } from './secret-store.ts'
+import { accountName, mask, redact, secretFromEnvironment } from './secret-store.ts'
 import { NO_KEYCHAIN_MESSAGE, NoSecretStoreError, SecretsService } from './secrets-service.ts'
 import { SessionSecretStore } from './session-store.ts'
+import { missingKeychain } from '../../../test-support/missing-keychain.ts'
 
 describe('OS keychain (real gnome-keyring over D-Bus)', () => {
   test('store, read, replace, delete, sign out — visible to secret-tool, gone after delete', async (t) => {
@@ -50,21 +51,6 @@ describe('OS keychain (real gnome-keyring over D-Bus)', () => {
     }
   })
 })
-
-/** A keychain that is not there, as on Linux without a Secret Service. */
-const missingKeychain: SecretStore = {
-  kind: 'keychain',
-  available: async () => false,
-  get: async () => {
-    throw new Error('unreachable')
-  },
-  set: async () => {
-    throw new Error('unreachable')
-  },
-  delete: async () => {
-    throw new Error('unreachable')
-  },
-}
 
 describe('no keychain: session-only, and only when accepted', () => {
   test('says so plainly and stores nothing until the user accepts', async () => {

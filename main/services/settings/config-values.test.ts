@@ -10,32 +10,17 @@ import type { ConfigField } from '../../../common/plugin/plugin-json.ts'
 import { SECRET_FIELD_VALUE } from '../../../common/plugin/rules.ts'
 import { runInKeyringSession } from '../../../test-support/keyring-session.ts'
 import { requireSystemPart } from '../../../test-support/system-parts.ts'
-import type { SecretStore } from '../secrets/secret-store.ts'
 import { SecretsService } from '../secrets/secrets-service.ts'
 import { SessionSecretStore } from '../secrets/session-store.ts'
 import { MAX_SECRET_ATTACHMENT_BYTES } from './config-secrets.ts'
 import { ConfigValues } from './config-values.ts'
 import { filesContaining } from './find-in-files.ts'
+import { missingKeychain } from '../../../test-support/missing-keychain.ts'
 
 async function tempDir(t: { after(fn: () => Promise<void>): void }) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'config-values-test-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
   return dir
-}
-
-/** A keychain that is not there, as on Linux without a Secret Service. */
-const missingKeychain: SecretStore = {
-  kind: 'keychain',
-  available: async () => false,
-  get: async () => {
-    throw new Error('unreachable')
-  },
-  set: async () => {
-    throw new Error('unreachable')
-  },
-  delete: async () => {
-    throw new Error('unreachable')
-  },
 }
 
 const upload = (fileName: string, text: string, contentType = 'text/csv') => ({ file_name: fileName, content_type: contentType, contentsBase64: Buffer.from(text).toString('base64') })
