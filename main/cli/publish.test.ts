@@ -10,9 +10,9 @@ import { runInKeyringSession } from '../../test-support/keyring-session.ts'
 import { requireSystemPart } from '../../test-support/system-parts.ts'
 import { startVerdaccio, type TestRegistry } from '../../test-support/verdaccio.ts'
 import { SecretsService } from '../services/secrets/secrets-service.ts'
-import type { SecretStore } from '../services/secrets/secret-store.ts'
 import { runPublish } from './publish.ts'
 import { runCli } from './spawn-cli.test-helper.ts'
+import { missingKeychain } from '../../test-support/missing-keychain.ts'
 
 const PLUGIN_JSON = { name: 'CLI Greeter', config: [{ key: 'greeting', name: 'Greeting', type: 'string', default: 'hello' }] }
 const CODE = 'export function processEvent(event) {\n  return event\n}\n'
@@ -27,7 +27,7 @@ function plugin(name = PLUGIN_JSON.name): string {
 }
 
 /** No keychain in these in-process runs: tokens come from the environment only. */
-const noKeychain = new SecretsService({ kind: 'keychain', available: async () => false, get: async () => null, set: async () => {}, delete: async () => false } satisfies SecretStore)
+const noKeychain = new SecretsService(missingKeychain)
 
 async function publish(argv: string[], env: NodeJS.ProcessEnv) {
   let stdout = ''

@@ -10,12 +10,12 @@ import type { PluginEvent } from '../../common/plugin/event.ts'
 import { MISSING_CONFIG_ERROR } from '../../common/protocol/studio.ts'
 import { startFakePostHog } from '../../test-support/fake-posthog/server.ts'
 import { Runner } from './runner/runner.ts'
-import type { SecretStore } from './secrets/secret-store.ts'
 import { SecretsService } from './secrets/secrets-service.ts'
 import { SessionSecretStore } from './secrets/session-store.ts'
 import { filesContaining } from './settings/find-in-files.ts'
 import { StudioService } from './studio-service.ts'
 import { Workspace } from './workspace/workspace.ts'
+import { missingKeychain } from '../../test-support/missing-keychain.ts'
 
 const PLUGIN_JSON = {
   name: 'Config probe',
@@ -108,16 +108,7 @@ test('a saved value marks the pipeline stale: the next run reloads (setupPlugin 
 })
 
 test('without a keychain a secret is refused with the session-only offer until accepted', async (t) => {
-  const noKeychain: SecretStore = {
-    kind: 'keychain',
-    available: async () => false,
-    get: async () => null,
-    set: async () => {
-      throw new Error('unreachable')
-    },
-    delete: async () => false,
-  }
-  const secrets = new SecretsService(noKeychain)
+  const secrets = new SecretsService(missingKeychain)
   const { studio } = await setup(t, secrets)
   assert.deepEqual((await studio.getConfig('probe')).secretStore.store, 'none')
   await assert.rejects(studio.setConfig('probe', { apiKey: 'sk_session' }), { name: 'NoSecretStoreError', message: /No OS keychain is available.*session only/ })

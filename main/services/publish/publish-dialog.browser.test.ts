@@ -13,12 +13,11 @@ import { chromium, type Browser } from 'playwright-core'
 import { startFakePostHog, type FakePostHog } from '../../../test-support/fake-posthog/server.ts'
 import { CHROMIUM_PATH, hasSystemPart, requireSystemPart } from '../../../test-support/system-parts.ts'
 import { startVerdaccio, type TestRegistry } from '../../../test-support/verdaccio.ts'
-import type { SecretStore } from '../secrets/secret-store.ts'
 import { SecretsService } from '../secrets/secrets-service.ts'
 import { createPublishService } from './publish-service.ts'
+import { missingKeychain } from '../../../test-support/missing-keychain.ts'
 
 const SHOTS = 'test-results/publish'
-const noKeychain: SecretStore = { kind: 'keychain', available: async () => false, get: async () => null, set: async () => {}, delete: async () => false }
 
 let browser: Browser | undefined
 let server: Server | undefined
@@ -53,7 +52,7 @@ before(async () => {
   npmToken = await registry.addUser('dialog-tester', 'dialog-test-password')
   ph = await startFakePostHog({ lifetimeMs: 180_000 })
   const service = createPublishService({
-    secrets: new SecretsService(noKeychain),
+    secrets: new SecretsService(missingKeychain),
     resolvePlugin: async () => ({ dir: pluginDir, config: { greeting: 'hello from the dialog' }, attachments: {} }),
     onProgress: (p) => void progress.push(p.step),
   })

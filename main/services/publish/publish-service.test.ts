@@ -7,11 +7,10 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { startFakePostHog, type FakePostHog } from '../../../test-support/fake-posthog/server.ts'
 import { startVerdaccio, type TestRegistry } from '../../../test-support/verdaccio.ts'
-import type { SecretStore } from '../secrets/secret-store.ts'
 import { SecretsService } from '../secrets/secrets-service.ts'
 import { createPublishService, type PublishProgress, type ResolvedPlugin } from './publish-service.ts'
+import { missingKeychain } from '../../../test-support/missing-keychain.ts'
 
-const unavailableKeychain: SecretStore = { kind: 'keychain', available: async () => false, get: async () => null, set: async () => {}, delete: async () => false }
 
 describe('publish service', () => {
   let registry: TestRegistry
@@ -20,7 +19,7 @@ describe('publish service', () => {
   let dir: string
   const progress: PublishProgress[] = []
   const plugins = new Map<string, ResolvedPlugin>()
-  const secrets = new SecretsService(unavailableKeychain)
+  const secrets = new SecretsService(missingKeychain)
   const service = createPublishService({
     secrets,
     resolvePlugin: async (id) => {

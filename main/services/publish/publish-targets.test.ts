@@ -6,12 +6,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { startFakePostHog } from '../../../test-support/fake-posthog/server.ts'
-import type { SecretStore } from '../secrets/secret-store.ts'
 import { SecretsService } from '../secrets/secrets-service.ts'
 import { createPublishService } from './publish-service.ts'
 import { PUBLISH_TARGETS_FILE, PublishTargets } from './publish-targets.ts'
+import { missingKeychain } from '../../../test-support/missing-keychain.ts'
 
-const noKeychain: SecretStore = { kind: 'keychain', available: async () => false, get: async () => null, set: async () => {}, delete: async () => false }
 const dirs: string[] = []
 const tempDir = (prefix: string) => {
   const dir = mkdtempSync(join(tmpdir(), prefix))
@@ -87,7 +86,7 @@ describe('the publish service remembers where a plugin went', () => {
       writeFileSync(join(pluginDir, 'plugin.json'), JSON.stringify({ name: 'Remember me', main: 'index.js', config: [] }))
       writeFileSync(join(pluginDir, 'index.js'), 'export function processEvent(event) {\n  return event\n}\n')
       const targets = new PublishTargets(workspace)
-      const secrets = new SecretsService(noKeychain)
+      const secrets = new SecretsService(missingKeychain)
       await secrets.acceptSessionOnly()
       const service = createPublishService({ secrets, targets, resolvePlugin: async () => ({ dir: pluginDir, config: {}, attachments: {} }) })
       assert.deepEqual(await service.publishDefaults('remember-me'), {})
@@ -110,7 +109,7 @@ describe('the publish service remembers where a plugin went', () => {
   })
 
   test('without a store (the CLI), publishDefaults answers {}', async () => {
-    const service = createPublishService({ secrets: new SecretsService(noKeychain), resolvePlugin: async () => ({ dir: '/nowhere', config: {}, attachments: {} }) })
+    const service = createPublishService({ secrets: new SecretsService(missingKeychain), resolvePlugin: async () => ({ dir: '/nowhere', config: {}, attachments: {} }) })
     assert.deepEqual(await service.publishDefaults('x'), {})
   })
 })
