@@ -14,7 +14,7 @@ export interface FeedContext {
   now(): number
   log(entry: LogEntry): void
   /** Runs events through the pipeline as captures of depth `depth` (their own captures get depth + 1). */
-  process(events: PluginEvent[], depth: number): Promise<(EventResult & { annotations?: WireEventResult['annotations'] })[]>
+  process(events: PluginEvent[], depth: number): Promise<Pick<EventResult & { annotations?: WireEventResult['annotations'] }, 'output' | 'annotations' | 'error' | 'droppedBy'>[]>
 }
 
 export async function feedCaptured(ctx: FeedContext): Promise<CapturedRecord[]> {

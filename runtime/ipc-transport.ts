@@ -36,7 +36,7 @@ export function parentTransport(): Transport {
     try {
       process.send!(frame.length === 1 ? frame[0] : frame)
     } catch {
-      // Something in the frame cannot be sent (JSON refuses it): send the rest one by one, and
+      // Something in the frame cannot be sent (the serializer refuses it): send the rest one by one, and
       // answer a call whose result cannot leave with that error, as serve() did when sending
       // synchronously.
       for (const message of frame) {

@@ -7,6 +7,7 @@ import { parentTransport } from './ipc-transport.ts'
 import { Pipeline } from './pipeline.ts'
 import { bootstrapSource } from './sandbox/bootstrap.ts'
 import { startWatchdog } from './sandbox/watchdog.ts'
+import { debugHub } from './debug/debug-hub.ts'
 
 startWatchdog()
 // The studio may close the channel at any moment (close() while this process was starting): a send
@@ -47,8 +48,17 @@ const impl: RuntimeMethods = {
   records: async () => pipeline.records(),
   feedCaptured: serial(() => pipeline.feedCaptured()),
   inspect: serial(() => pipeline.inspect()),
+  // Not queued: they must answer while a call (holding the queue) is paused at a breakpoint.
+  debugSetBreakpoints: (list) => debugHub.setBreakpoints(list),
+  debugCommand: (command) => debugHub.command(command),
+  debugEvaluate: (request) => debugHub.evaluate(request),
+  debugGetProperties: (objectId) => debugHub.getProperties(objectId),
+  debugCdpOpen: (request) => debugHub.cdpOpen(request),
+  debugCdpSend: (request) => debugHub.cdpSend(request),
+  debugCdpClose: (session) => debugHub.cdpClose(session),
 }
 const server = serve<RuntimeMethods, RuntimeEvents>(transport, impl, RUNTIME_METHODS)
+debugHub.emit = (name, payload) => server.emit(name, payload)
 transport.onClose(() => {
   void pipeline.unload().finally(() => process.exit(0))
 })

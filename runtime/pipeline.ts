@@ -9,7 +9,7 @@ import type { LogEntry, PluginEvent } from '../common/plugin/event.ts'
 import type {
   CapturedRecord,
   ClockReport,
-  EventResult,
+  EventBatch,
   FetchRecordOut,
   LoadRequest,
   LoadResult,
@@ -26,8 +26,9 @@ import type {
   StateOp,
   TeardownResult,
   WireEventResult,
+  WireResultsJson,
 } from '../common/protocol/runtime.ts'
-import { annotate, eventDepthError, refusedEventResult } from '../common/protocol/runtime.ts'
+import { annotate, EVENTS_PER_CHUNK } from '../common/protocol/runtime.ts'
 import { DEFAULT_CAPTURE_LOOP_LIMIT, shapeCapture } from './capture.ts'
 import { feedCaptured } from './capture-feed.ts'
 import { metaHandlers } from './meta-handlers.ts'
@@ -43,12 +44,13 @@ import { validateStubs } from './posthog-api-stub.ts'
 import { toProcessedEvent, validateLoadRequest } from './processed-event.ts'
 import { ON_EVENT_MAX_ATTEMPTS, runRetriableFunction } from './retry.ts'
 import { isScheduledTask } from './schedule.ts'
-import type { ItemResult } from './sandbox/plugin-isolate.ts'
+import type { ItemResult, JsonItems } from './sandbox/plugin-isolate.ts'
+import { EventChunk, EventValue, jsonItems } from './event-value.ts'
 
 export { toProcessedEvent } from './processed-event.ts'
 
 /** Events per crossing into an isolate. */
-export const BATCH_SIZE = 100
+export const BATCH_SIZE = EVENTS_PER_CHUNK
 
 /**
  * The wall time one advance/runUntilIdle may spend firing timers (each firing may be a plugin call):
@@ -59,22 +61,47 @@ export function clockWallBudgetMs(timeoutMs: number): number {
   return Math.max(5000, 2 * timeoutMs)
 }
 
+/** A stage while the pipeline works: a processEvent's output as it came (JSON text, mostly). */
+type WorkingStage = Omit<StageResult, 'output'> & { output?: EventValue | null }
 /** An EventResult while the pipeline works on it: the annotations are applied only on the way out. */
-type Working = EventResult & { annotations?: WireEventResult['annotations'] }
+interface Working {
+  input: EventValue
+  /** The event after the processEvents so far; null when a plugin dropped it. */
+  output: EventValue | null
+  error: string | null
+  logs: LogEntry[]
+  droppedBy: string | null
+  stages: WorkingStage[]
+  annotations?: WireEventResult['annotations']
+  /** A `$snapshot` event (known once a processEvent skipped it, else read from the event). */
+  snapshot?: boolean
+}
 /** An isolate result with what the host added: cache/storage ops, shaped captures, the fetches it made. */
 type RunResult = ItemResult & { ops?: StateOp[]; fetches?: FetchRecordOut[] }
 
-/** The output goes over the wire once: the stage that produced it points at it. */
-function toWire(r: Working): WireEventResult {
-  const stages = r.stages.map((s) => {
-    if (s.output === undefined || s.output !== r.output) return s
-    const { output: _same, ...rest } = s
-    return { ...rest, outputIsFinal: true }
-  })
-  const wire: WireEventResult = { output: r.output, error: r.error, logs: r.logs, droppedBy: r.droppedBy, stages }
-  if (r.annotations) wire.annotations = r.annotations
-  return wire
+/**
+ * A result as JSON text for the wire (a WireEventResult): the events go in as the isolates wrote
+ * them, and the output once (the stage that produced it points at it).
+ */
+function toWireJson(r: Working): string {
+  let stages = ''
+  for (const s of r.stages) {
+    const { output, ...rest } = s
+    const text = output === undefined ? JSON.stringify(rest) : output !== null && output === r.output ? JSON.stringify({ ...rest, outputIsFinal: true }) : withRawField(JSON.stringify(rest), 'output', output === null ? 'null' : output.json)
+    stages += stages === '' ? text : `,${text}`
+  }
+  const rest: Omit<WireEventResult, 'output' | 'stages'> = { error: r.error, logs: r.logs, droppedBy: r.droppedBy }
+  if (r.annotations) rest.annotations = r.annotations
+  return withRawField(withRawField(JSON.stringify(rest), 'stages', `[${stages}]`), 'output', r.output === null ? 'null' : r.output.json)
 }
+
+/** Adds `"name": <raw JSON>` to an object's JSON text. */
+function withRawField(objectJson: string, name: string, raw: string): string {
+  return objectJson === '{}' ? `{"${name}":${raw}}` : `${objectJson.slice(0, -1)},"${name}":${raw}}`
+}
+
+/** Whether the event came in as a `$snapshot` (PostHog's runProcessEvent checks the input's name). */
+const isSnapshot = (r: Working): boolean => (r.snapshot ??= r.input.object?.event === '$snapshot')
 
 type Emit = <K extends keyof RuntimeEvents>(name: K, payload: RuntimeEvents[K]) => void
 
@@ -122,6 +149,7 @@ export class Pipeline {
     for (const plugin of this.plugins) {
       const logs: LogEntry[] = []
       plugin.now = () => this.clock.now()
+      plugin.lateLog = (entry) => this.route(entry)
       await plugin.load(logs, { now: () => this.clock.now(), handlers: this.hostHandlers(plugin) })
       if (plugin.loaded) {
         const sink: EngineSink = { log: (entry) => this.route(entry) }
@@ -154,31 +182,32 @@ export class Pipeline {
     return metaHandlers(plugin, { stubs: this.stubs, book: this.book, now: () => this.clock.now(), log: (entry) => this.route(entry) })
   }
 
-  async processEvents(events: PluginEvent[]): Promise<WireEventResult[]> {
-    if (!Array.isArray(events)) throw new Error('processEvents expects an array of events')
+  /**
+   * The events' logs and cache/storage ops travel in their results (not as separate `log`/`stateOp`
+   * events: the caller has them there, and each would be one more message to send).
+   */
+  async processEvents(batch: EventBatch): Promise<WireResultsJson> {
+    if (!batch || typeof batch !== 'object' || !Array.isArray(batch.chunks)) throw new Error('processEvents expects {chunks: [{json, count}]}: events as JSON array texts')
     if (!this.options) throw new Error('No plugins are loaded: call load first')
-    // An event nested too deep fails alone (the runner refuses it too; this covers other callers).
-    const refused = events.map((e) => eventDepthError(e))
-    const results = await this.process(
-      events.filter((_, i) => refused[i] === null),
-      0,
-    )
-    for (const r of results) {
-      this.emitLogs(r.logs)
-      for (const s of r.stages) for (const op of s.ops) this.emit('stateOp', { ...op, plugin: s.plugin })
+    const chunks = batch.chunks.map((c, i) => {
+      if (!c || typeof c.json !== 'string' || !Number.isInteger(c.count) || c.count < 0 || c.count > BATCH_SIZE) throw new Error(`processEvents: chunk ${i + 1} must be {json, count} with at most ${BATCH_SIZE} events`)
+      return new EventChunk(c.json, c.count)
+    })
+    let wire = ''
+    for (const chunk of chunks) {
+      for (const r of await this.process(chunk.values(), 0, chunk)) wire += wire === '' ? toWireJson(r) : `,${toWireJson(r)}`
     }
     if (this.options.feedCaptured) await this.feedCaptured()
-    let k = 0
-    return refused.map((error) => (error === null ? toWire(results[k++]) : refusedEventResult(error)))
+    return `[${wire}]`
   }
 
-  private async process(events: PluginEvent[], depth: number): Promise<Working[]> {
+  private async process(events: EventValue[], depth: number, chunk?: EventChunk): Promise<Working[]> {
     this.depth = depth
     const results: Working[] = events.map((input) => ({ input, output: input, error: null, logs: [], droppedBy: null, stages: [] }))
     // Revive isolates a memory limit killed, then PostHog's lazy setup (getVmMethod on first use).
     const early: LogEntry[] = []
     for (const plugin of this.plugins) plugin.revive(early)
-    const setupStages: StageResult[] = []
+    const setupStages: WorkingStage[] = []
     for (const plugin of this.plugins) {
       if (plugin.state !== 'deferred' && plugin.state !== 'retrying') continue
       if (!['processEvent', 'onEvent', 'onSnapshot'].some((m) => plugin.has(m))) continue
@@ -200,14 +229,13 @@ export class Pipeline {
       this.emitLogs(early)
       for (const s of setupStages) this.emitLogs(s.logs)
     }
-    for (let start = 0; start < events.length; start += BATCH_SIZE) {
-      await this.runBatch(results.slice(start, start + BATCH_SIZE))
-    }
+    if (chunk) await this.runBatch(results, chunk)
+    else for (let start = 0; start < events.length; start += BATCH_SIZE) await this.runBatch(results.slice(start, start + BATCH_SIZE))
     return results
   }
 
-  private async runBatch(batch: Working[]): Promise<void> {
-    const teamIds = batch.map((r) => r.input.team_id)
+  /** `chunk`: the batch's events as the studio sent them (JSON), handed on as they are while no plugin changed them. */
+  private async runBatch(batch: Working[], chunk?: EventChunk): Promise<void> {
     const same = batch.map(() => true)
     const succeeded: string[][] = batch.map(() => [])
     const failed: string[][] = batch.map(() => [])
@@ -216,15 +244,21 @@ export class Pipeline {
     for (const plugin of this.plugins) {
       if (!plugin.usable) continue // failed or errored: PostHog treats its methods as absent
       if (plugin.has('processEvent')) {
-        const idx = batch.map((_, i) => i).filter((i) => alive(i) && batch[i].output!.event !== '$snapshot')
+        // `$snapshot` events go in too: the isolate skips them (it reads the event's name, the host need not parse it).
+        const idx = batch.map((_, i) => i).filter(alive)
         if (idx.length > 0) {
-          const items = await this.runItems(plugin, 'processEvent', idx.map((i) => batch[i].output))
+          const untouched = chunk !== undefined && idx.length === batch.length && batch.every((r) => r.output === r.input)
+          const input: JsonItems = untouched ? { json: chunk.json, count: chunk.count } : jsonItems(idx.map((i) => batch[i].output!))
+          const items = await this.runItems(plugin, 'processEvent', input, true)
           idx.forEach((i, k) => {
             const r = items[k]
             const result = batch[i]
+            result.snapshot ??= r.skipped === true
+            if (r.skipped) return
             if (r.error) {
               const described = plugin.describe(r.error)
-              if (r.value && typeof r.value === 'object') result.output = r.value as PluginEvent
+              // What the plugin changed in place before it threw goes on (the isolate sends the event back).
+              if (r.json?.[0] === '{') result.output = EventValue.fromJson(r.json)
               failed[i].push(plugin.identifier)
               this.attach(result, plugin, 'processEvent', r, described.text, described.detail, result.output)
               result.logs.push(plugin.log('error', 'PLUGIN', described.logMessage))
@@ -232,15 +266,14 @@ export class Pipeline {
               return
             }
             same[i] &&= (r as ItemResult & { same?: boolean }).same === true
-            const value = r.value as PluginEvent | null
-            if (value === null || value === undefined) {
+            if (r.json === undefined || r.json === 'null') {
               result.output = null
               result.droppedBy = plugin.id
               this.attach(result, plugin, 'processEvent', r, null, undefined, null)
               return
             }
-            if (value.team_id !== teamIds[i]) {
-              value.team_id = teamIds[i]
+            const value = EventValue.fromJson(r.json)
+            if (r.teamIdChanged) {
               result.output = value
               failed[i].push(plugin.identifier)
               this.attach(result, plugin, 'processEvent', r, `${TEAM_ID_ERROR.name}: ${TEAM_ID_ERROR.message}`, TEAM_ID_ERROR, value)
@@ -261,9 +294,9 @@ export class Pipeline {
     // runProcessEvent writes the annotations onto the event object it was given: the plugins' output
     // carries them only while every plugin returned the object it received.
     batch.forEach((r, i) => {
-      if (!alive(i) || r.input.event === '$snapshot') return
+      if (!alive(i)) return
       if (!succeeded[i].length && !failed[i].length && !deferred[i].length) return
-      if (!same[i]) return
+      if (!same[i] || isSnapshot(r)) return
       r.annotations = { succeeded: succeeded[i], failed: failed[i], deferred: deferred[i] }
     })
     // onEvent / onSnapshot on the processed event, every plugin that has it.
@@ -271,11 +304,10 @@ export class Pipeline {
       if (!plugin.usable) continue
       for (const method of ['onEvent', 'onSnapshot'] as const) {
         if (!plugin.has(method)) continue
-        const idx = batch.map((_, i) => i).filter((i) => alive(i) && (batch[i].output!.event === '$snapshot') === (method === 'onSnapshot'))
+        const idx = batch.map((_, i) => i).filter((i) => alive(i) && (batch[i].output!.object.event === '$snapshot') === (method === 'onSnapshot'))
         if (idx.length > 0) await this.runOnEvent(plugin, method, idx.map((i) => batch[i]))
       }
     }
-    for (const plugin of this.plugins) await this.flushCache(plugin, batch[batch.length - 1])
   }
 
   /**
@@ -286,7 +318,7 @@ export class Pipeline {
    */
   private async runOnEvent(plugin: PluginInstance, method: 'onEvent' | 'onSnapshot', targets: Working[]): Promise<void> {
     const engines = plugin.engines!
-    const processed = targets.map((r) => toProcessedEvent(r.annotations ? annotate(r.output!, r.annotations) : r.output!))
+    const processed = targets.map((r) => toProcessedEvent(r.annotations ? annotate(r.output!.object, r.annotations) : r.output!.object))
     const buffer = method === 'onEvent' ? engines.buffer : null
     const own = method === 'onSnapshot' || plugin.caps.ownOnEvent
     const first = !buffer && own ? await this.runItems(plugin, method, processed) : null
@@ -324,13 +356,13 @@ export class Pipeline {
   }
 
   /** Runs a plugin method over items; the host's part of each result (captures, fetches) added. */
-  private async runItems(plugin: PluginInstance, method: string, items: unknown[]): Promise<RunResult[]> {
+  private async runItems(plugin: PluginInstance, method: string, items: unknown[] | JsonItems, valuesAsJson = false): Promise<RunResult[]> {
     if (!plugin.sandbox || plugin.sandbox.dead) {
       const reason = plugin.sandbox?.dead ?? 'The plugin has no isolate'
-      return items.map(() => ({ value: undefined, error: { name: 'Error', message: reason }, logs: [], captures: [], apiCalls: [], jobs: [], ms: 0 }))
+      return Array.from({ length: Array.isArray(items) ? items.length : items.count }, () => ({ value: undefined, error: { name: 'Error', message: reason }, logs: [], captures: [], apiCalls: [], jobs: [], ms: 0 }))
     }
     const fetchesBefore = plugin.meta?.fetches.records().length ?? 0
-    const results = (await plugin.run(method, items)) as RunResult[]
+    const results = (await plugin.run(method, items, valuesAsJson)) as RunResult[]
     const records = plugin.meta?.fetches.records() ?? []
     for (let i = fetchesBefore; i < records.length; i++) {
       const target = results[plugin.fetchItems[i]] ?? results[results.length - 1]
@@ -357,21 +389,11 @@ export class Pipeline {
       this.attach(target, plugin, 'exportEvents', r, described?.text ?? null, described?.detail)
     } else for (const l of plugin.consoleLogs(r)) this.route(l)
     for (const op of plugin.ops(r)) this.emit('stateOp', { ...op, plugin: plugin.id })
-    await this.flushCache(plugin, undefined)
     if (r.error) throw plugin.errorValue(r.error)
     return r.value
   }
 
-  private async flushCache(plugin: PluginInstance, target: Working | undefined): Promise<void> {
-    if (plugin.state === 'failed' || !plugin.sandbox || plugin.sandbox.dead) return
-    const [r] = await plugin.run('flushCache', [null])
-    const logs = r ? [...plugin.consoleLogs(r), ...(r.error ? [plugin.log('error', 'SYSTEM', `Writing the cache failed: ${r.error.message}`)] : [])] : []
-    if (logs.length === 0) return
-    if (target) target.logs.push(...logs)
-    else for (const l of logs) this.route(l)
-  }
-
-  private attach(result: Working, plugin: PluginInstance, method: StageResult['method'], r: RunResult, error: string | null = null, detail?: StageResult['errorDetail'], output?: PluginEvent | null): void {
+  private attach(result: Working, plugin: PluginInstance, method: StageResult['method'], r: RunResult, error: string | null = null, detail?: StageResult['errorDetail'], output?: EventValue | null): void {
     const logs = plugin.consoleLogs(r)
     const s = stage(plugin.id, method, error, logs, r.ms, r, detail)
     if (output !== undefined) s.output = output
@@ -409,12 +431,12 @@ export class Pipeline {
         now: () => this.clock.now(),
         log: (entry) => this.route(entry),
         process: async (events, depth) => {
-          const results = await this.process(events, depth)
+          const results = await this.process(events.map((e) => EventValue.fromObject(e)), depth)
           for (const r of results) {
             this.background.push(...r.logs)
             this.emitLogs(r.logs)
           }
-          return results
+          return results.map((r) => ({ output: r.output === null ? null : r.output.object, annotations: r.annotations, error: r.error, droppedBy: r.droppedBy }))
         },
       })
     } finally {
@@ -477,7 +499,6 @@ export class Pipeline {
   private async report(step: StepResult, started?: number): Promise<ClockReport> {
     if (step.truncated && started !== undefined && this.clock.mode === 'virtual') this.noteTruncated(step, started)
     if (this.options?.feedCaptured) await this.feedCaptured()
-    for (const plugin of this.plugins) await this.flushCache(plugin, undefined)
     const logs = this.background
     this.background = []
     return { now: iso(this.clock.now()), mode: this.clock.mode, fired: step.fired.map((t) => ({ label: t.label, time: iso(t.time) })), truncated: step.truncated, logs }
@@ -501,8 +522,9 @@ export class Pipeline {
         continue
       }
       try {
+        await plugin.settled()
         const [cache, storage] = await Promise.all([meta.cache.snapshot(), meta.storage.snapshot()])
-        plugins.push({ plugin: plugin.id, cache, storage })
+        plugins.push({ plugin: plugin.id, cache, storage, global: readGlobal(plugin) })
       } catch (error) {
         plugins.push({ plugin: plugin.id, cache: [], storage: [], error: (error as Error)?.message ?? String(error) })
       }
@@ -532,7 +554,6 @@ export class Pipeline {
             logs.push(plugin.log('error', 'PLUGIN', described.logMessage))
             logs.push(plugin.log('error', 'SYSTEM', `Plugin failed to unload (instance ID ${INSTANCE_ID}).`))
           } else logs.push(plugin.log('info', 'SYSTEM', `Plugin unloaded (instance ID ${INSTANCE_ID}).`))
-          await this.flushCache(plugin, undefined)
         })
       }
       await engines?.stop()
@@ -558,12 +579,22 @@ export class Pipeline {
   }
 }
 
-function stage(plugin: string, method: StageResult['method'], error: string | null, logs: LogEntry[], durationMs: number, r: RunResult | null, detail?: StageResult['errorDetail']): StageResult {
-  const s: StageResult = { plugin, method, error, logs, durationMs, ops: r?.ops ?? [] }
+function stage(plugin: string, method: StageResult['method'], error: string | null, logs: LogEntry[], durationMs: number, r: RunResult | null, detail?: StageResult['errorDetail']): WorkingStage {
+  const s: WorkingStage = { plugin, method, error, logs, durationMs, ops: r?.ops ?? [] }
   if (detail) s.errorDetail = detail
   if (r?.captures.length) s.captures = r.captures
   if (r?.apiCalls.length) s.apiCalls = r.apiCalls
   if (r?.jobs.length) s.jobs = r.jobs
   if (r?.fetches?.length) s.fetches = r.fetches
   return s
+}
+
+/** A plugin's meta.global for the inspector; a description of the failure instead of throwing. */
+function readGlobal(plugin: { sandbox: { dead: string | null; inspectGlobal(): unknown } | null }): unknown {
+  if (!plugin.sandbox || plugin.sandbox.dead) return undefined
+  try {
+    return plugin.sandbox.inspectGlobal()
+  } catch (error) {
+    return `[global could not be read: ${(error as Error)?.message ?? String(error)}]`
+  }
 }

@@ -12,10 +12,11 @@ import type { MetaHost, MetaHostOptions } from './meta/index.ts'
 import { attachmentsFromSpecs } from './meta/attachments.ts'
 import { effectiveConfig, readPluginFolder } from './plugin-folder.ts'
 import type { PluginFolder } from './plugin-folder.ts'
-import { PluginIsolate } from './sandbox/plugin-isolate.ts'
+import { PluginIsolate, writeCache } from './sandbox/plugin-isolate.ts'
 import { watchdogOwner } from './sandbox/watchdog.ts'
-import type { Capabilities, ItemResult, SandboxError } from './sandbox/plugin-isolate.ts'
+import type { CacheWrite, Capabilities, HostOpHandler, ItemResult, JsonItems, SandboxError } from './sandbox/plugin-isolate.ts'
 import { StackMapper } from './stack-map.ts'
+import { debugHub } from './debug/debug-hub.ts'
 import type { PluginEngines } from './plugin-engines.ts'
 
 /** One id per runtime process, as PostHog's hub.instanceId in its system log lines. */
@@ -44,6 +45,10 @@ export class PluginInstance {
   engines: PluginEngines | null = null
   /** The runtime clock (set by the pipeline); log times read it. */
   now: () => number = () => Date.now()
+  /** Where lines about work done after a call answered go (set by the pipeline). */
+  lateLog: (entry: LogEntry) => void = () => undefined
+  /** The embedded cache's writes of the last task, applied just after the call answered. */
+  private writesApplied: Promise<void> = Promise.resolve()
   /** For each fetch record of the current run, the index of the item that made it. */
   readonly fetchItems: number[] = []
   loadError: DescribedError | null = null
@@ -151,7 +156,7 @@ export class PluginInstance {
   instantiate(): void {
     const compiled = this.compiled!
     this.sandbox?.dispose()
-    const sandbox = PluginIsolate.take(this.options.memoryMb)
+    const sandbox = PluginIsolate.take(this.options.memoryMb, this.options.debug === true)
     this.sandbox = sandbox
     sandbox.owner = watchdogOwner(this.id, this.name)
     sandbox.runPluginScript(compiled.code, this.scriptName, compiled.lineOffset, this.options.timeoutMs)
@@ -161,6 +166,9 @@ export class PluginInstance {
       configId: this.configId,
       cacheGetMissing: this.options.cacheGetMissing ?? 'default',
     }, this.options.timeoutMs)
+    // Debug mode: the inspector session starts after the top level and export discovery ran
+    // synchronously (a breakpoint there would pause the thread that relays the debugger).
+    if (this.options.debug === true) sandbox.debug = debugHub.attach(this.id, sandbox.isolate, this.scriptName, compiled)
   }
 
   has(method: string): boolean {
@@ -172,8 +180,9 @@ export class PluginInstance {
   }
 
   /** Runs a sandbox task; a dead isolate (memory limit) fails the items and is replaced next time. */
-  async run(method: string, items: unknown[]): Promise<ItemResult[]> {
+  async run(method: string, items: unknown[] | JsonItems, valuesAsJson = false): Promise<ItemResult[]> {
     if (!this.sandbox || this.sandbox.dead) throw new Error(`${this.id}: no live isolate`)
+    await this.writesApplied
     const handler = async (kind: string, args: unknown[], item: number) => {
       if (kind !== 'fetch') return this.meta!.handle(kind, args)
       // One record per fetch (performFetch records every outcome): filed under the item that asked.
@@ -186,7 +195,27 @@ export class PluginInstance {
       pluginName: this.name,
       configId: this.configId,
       now: this.now(),
-    })
+      cacheEpoch: this.meta ? this.meta.cache.externalWrites() : undefined,
+    }, { valuesAsJson, deferCacheWrites: this.meta?.cache.externalWrites() === null ? undefined : (writes) => this.deferWrites(writes, handler) })
+  }
+
+  /**
+   * The embedded cache (in this process) takes a task's writes after the call has answered, off the
+   * caller's path; every later use of the store waits for them (settled()). A real Redis gets them
+   * before the call answers: others may read it at once.
+   */
+  private deferWrites(writes: CacheWrite[], handler: HostOpHandler): void {
+    this.writesApplied = this.writesApplied
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => writeCache(writes, handler))
+      .then((failures) => {
+        for (const message of failures) this.lateLog(this.log('error', 'PLUGIN', message))
+      })
+  }
+
+  /** Resolves when the cache writes of earlier tasks are in the store. */
+  settled(): Promise<void> {
+    return this.writesApplied
   }
 
   /** After a memory-limit kill: a fresh isolate; setupPlugin runs again on next use, as after a reload. */
@@ -242,7 +271,9 @@ export class PluginInstance {
   }
 
   async close(): Promise<void> {
+    await this.writesApplied
     this.loaded = false
+    if (this.options.debug === true) debugHub.detach(this.id)
     this.sandbox?.dispose()
     this.sandbox = null
     await this.meta?.close()

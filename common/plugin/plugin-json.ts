@@ -115,7 +115,13 @@ export function parsePluginJson(text: string, file = 'plugin.json'): PluginJsonP
     const message = error instanceof Error ? error.message : String(error)
     const at = /position (\d+)/.exec(message)
     const place = at ? positionAt(text, Number(at[1])) : {}
-    return { ok: false, problems: [{ file, message: `Not valid JSON: ${message}`, ...place }] }
+    // PostHog's JSON.parse refuses these too; name the invisible cause instead of an "unexpected token".
+    const encoding = text.startsWith('\uFEFF')
+      ? ' (the file starts with a byte-order mark: save it as UTF-8 without BOM)'
+      : text.startsWith('\uFFFD\uFFFD') || text.slice(0, 200).includes('\u0000')
+        ? ' (the file looks like UTF-16 or binary: save it as UTF-8 text)'
+        : ''
+    return { ok: false, problems: [{ file, message: `Not valid JSON${encoding}: ${message}`, ...place }] }
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, problems: [{ file, message: 'plugin.json must be a JSON object', line: 1, column: 1 }] }

@@ -3,7 +3,11 @@
 import type { SerializedError } from '../rpc/messages.ts'
 import type { LogEntry, PluginEvent } from '../plugin/event.ts'
 
-export const RUNTIME_METHODS = ['load', 'processEvents', 'unload', 'status', 'advance', 'runUntilIdle', 'fireScheduled', 'state', 'records', 'feedCaptured', 'inspect'] as const
+export const RUNTIME_METHODS = [
+  'load', 'processEvents', 'unload', 'status', 'advance', 'runUntilIdle', 'fireScheduled', 'state', 'records', 'feedCaptured', 'inspect',
+  // debugging (see the section below)
+  'debugSetBreakpoints', 'debugCommand', 'debugEvaluate', 'debugGetProperties', 'debugCdpOpen', 'debugCdpSend', 'debugCdpClose',
+] as const
 
 /** An attachment as the backend hands it over: contents travel as base64, become a Buffer in the isolate. */
 export interface AttachmentSpec {
@@ -58,6 +62,11 @@ export interface RuntimeOptions {
   captureLoopLimit?: number
   /** Answers for posthog.api calls; an unmatched call gets a 404 naming the path and this setting. */
   posthogApi?: PosthogApiStub[]
+  /**
+   * Debug mode (runtime/debug): isolates with V8's inspector, driven asynchronously so a breakpoint
+   * can pause a call; time limits count only running time. Slower per crossing; off by default.
+   */
+  debug?: boolean
 }
 
 /** A recorded fetch response: matched by method, URL and (when given) the sha256 of the request body. */
@@ -148,9 +157,23 @@ export interface EventResult {
 }
 
 /**
+ * Events as they cross the IPC channel to the runtime: chunks of at most EVENTS_PER_CHUNK events,
+ * each one JSON array text. The runtime hands a chunk's text to the first plugin's isolate as it is
+ * and never parses it itself unless it must look inside (onEvent, the export buffer).
+ */
+export interface EventBatch {
+  chunks: { json: string; count: number }[]
+}
+
+/** Events per chunk of an EventBatch: one crossing into each isolate, one cache write-through. */
+export const EVENTS_PER_CHUNK = 100
+
+/**
  * An EventResult as it crosses the IPC channel: without the input (the caller has it), the final
- * output sent once (a processEvent stage that produced it says `outputIsFinal`), and PostHog's
- * `$plugins_*` annotations as lists. `expandEventResults` gives back the full EventResult.
+ * output once (a processEvent stage that produced it says `outputIsFinal`), and PostHog's
+ * `$plugins_*` annotations as lists. The runtime sends a batch's results as one JSON text
+ * (`WireResultsJson`) with the events spliced in as the isolates wrote them, so neither side
+ * serialises an event twice; `expandEventResults` gives back the full EventResult.
  */
 export interface WireEventResult {
   output: PluginEvent | null
@@ -161,6 +184,9 @@ export interface WireEventResult {
   droppedBy: string | null
   stages: (StageResult & { outputIsFinal?: boolean })[]
 }
+
+/** The JSON text of a WireEventResult[]. */
+export type WireResultsJson = string
 
 /** PostHog's runProcessEvent: `event.properties = {...event.properties, $plugins_succeeded, …}`. */
 export function annotate(event: PluginEvent, a: NonNullable<WireEventResult['annotations']>): PluginEvent {
@@ -195,7 +221,7 @@ export function refusedEventResult(error: string): WireEventResult {
 
 export function expandEventResults(inputs: PluginEvent[], wire: WireEventResult[]): EventResult[] {
   return wire.map((w, i) => {
-    const stages = w.stages.map((s) => {
+    const stages = w.stages.map((s): StageResult => {
       if (!s.outputIsFinal) return s
       const { outputIsFinal: _final, ...stage } = s
       return { ...stage, output: w.output }
@@ -358,6 +384,11 @@ export interface PluginStoresOut {
   plugin: string
   cache: CacheEntryOut[]
   storage: { key: string; value: unknown }[]
+  /**
+   * The plugin's meta.global as JSON-safe values: Set/Map as `{"[Set(n)]": [...]}`, functions as
+   * "[Function name]", cycles "[Circular]", bounded depth and size. Absent when no isolate is live.
+   */
+  global?: unknown
   /** Why the stores could not be read (e.g. a real Redis that is down); the lists are then empty. */
   error?: string
 }
@@ -367,11 +398,78 @@ export interface RuntimeInspection {
   plugins: PluginStoresOut[]
 }
 
+// ---- debugging (runtime/debug): breakpoints in the plugin's own source, relayed from V8's inspector ----
+// Files are absolute paths of the plugin's sources, lines and columns 1-based (the editor's numbering).
+// Ids of call frames and objects are valid only while that pause lasts.
+
+export interface DebugBreakpoint {
+  file: string
+  line: number
+  /** A JavaScript expression: the breakpoint pauses only when it is truthy. */
+  condition?: string
+}
+
+export interface DebugBreakpointState extends DebugBreakpoint {
+  /** The plugin whose code holds the line (absent when no loaded plugin has that file). */
+  plugin?: string
+  /** True when V8 placed it on code. */
+  verified: boolean
+  /** The line it really stops on (a blank or comment line moves to the next line with code). */
+  actualLine?: number
+}
+
+/** A value as the inspector describes it; objects carry an id to expand them (debugGetProperties). */
+export interface DebugValue {
+  type: string
+  subtype?: string
+  className?: string
+  /** Short text for the value (e.g. `Object`, `Array(3)`, a function's source head). */
+  description?: string
+  /** Primitives only (strings, numbers, booleans, null). */
+  value?: unknown
+  /** Unserializable primitives (`NaN`, `-0`, `Infinity`, bigints). */
+  unserializable?: string
+  objectId?: string
+}
+
+export interface DebugScope {
+  /** CDP scope types: local, closure, block, catch, script, module, global, with, eval. */
+  type: string
+  name?: string
+  objectId: string
+}
+
+export interface DebugCallFrame {
+  id: string
+  functionName: string
+  file: string
+  line: number
+  column: number
+  scopes: DebugScope[]
+}
+
+export interface DebugPaused {
+  plugin: string
+  /** CDP's reason: 'other' for a breakpoint or a step, 'exception', 'debugCommand' (pause), … */
+  reason: string
+  /** The breakpoints that stopped it, when one did. */
+  hitBreakpoints: DebugBreakpoint[]
+  /** The plugin's frames only, innermost first (the runtime's own frames are left out). */
+  callFrames: DebugCallFrame[]
+}
+
+export interface DebugProperty {
+  name: string
+  value: DebugValue
+}
+
+export type DebugCommand = 'resume' | 'stepOver' | 'stepInto' | 'stepOut' | 'pause' | 'stop'
+
 export type RuntimeMethods = {
   /** Replaces whatever was loaded: tears the old pipeline down, loads and sets up the new one. */
   load(request: LoadRequest): Promise<LoadResult>
   /** Runs events through the pipeline in order; one result per event, in order (expandEventResults). */
-  processEvents(events: PluginEvent[]): Promise<WireEventResult[]>
+  processEvents(batch: EventBatch): Promise<WireResultsJson>
   /** Runs teardownPlugin everywhere and disposes the isolates. */
   unload(): Promise<TeardownResult>
   status(): Promise<RuntimeStatus>
@@ -389,10 +487,27 @@ export type RuntimeMethods = {
   feedCaptured(): Promise<CapturedRecord[]>
   /** Each plugin's meta.cache keys (values, TTLs) and meta.storage contents, for the state inspector. */
   inspect(): Promise<RuntimeInspection>
+  // The debug methods answer while a call is paused (they do not wait for it); debug mode only.
+  /** Replaces every breakpoint (and turns breakpoints on again after a 'stop'). */
+  debugSetBreakpoints(breakpoints: DebugBreakpoint[]): Promise<DebugBreakpointState[]>
+  /** Steps or resumes the paused call; 'pause' stops a running one; 'stop' resumes with breakpoints off until the next debugSetBreakpoints. */
+  debugCommand(command: DebugCommand): Promise<void>
+  /** Evaluates in a paused frame; `error` is what it threw. */
+  debugEvaluate(request: { callFrameId: string; expression: string }): Promise<{ value: DebugValue; error?: string }>
+  /** An object's (or scope's) own properties. */
+  debugGetProperties(objectId: string): Promise<DebugProperty[]>
+  /** A raw CDP session on a plugin's isolate for an external DevTools (the first plugin when absent). */
+  debugCdpOpen(request: { plugin?: string }): Promise<{ session: string; plugin: string }>
+  debugCdpSend(request: { session: string; message: string }): Promise<void>
+  debugCdpClose(session: string): Promise<void>
 }
 
 /** Pushed while work happens, so the studio can show it live. */
 export type RuntimeEvents = {
   log: LogEntry
   stateOp: StateOp & { plugin: string }
+  debugPaused: DebugPaused
+  debugResumed: { plugin: string }
+  /** A CDP message for an external DevTools session; `closed` when the session ended (the isolate went away). */
+  debugCdp: { session: string; message?: string; closed?: boolean }
 }

@@ -17,6 +17,8 @@ import type { ConfigField, PluginJsonProblem } from '../plugin/plugin-json.ts'
 import type { AttachmentInfo, MissingField } from '../plugin/rules.ts'
 import type { AttachmentSpec, Capabilities, ClockReport, EventResult, PluginLoadResult, PluginStoresOut, RuntimeTimeState, StateOp, TeardownResult } from './runtime.ts'
 import { PUBLISH_METHODS, type PublishEvents, type PublishMethods, type SecretsStatus } from './publish.ts'
+import { HISTORY_METHODS, type HistoryMethods } from './run-history.ts'
+import { DEBUG_METHODS, type DebugEvents, type DebugMethods } from './debug.ts'
 
 /** Every method the backend serves: the studio's own, then publishing's (common/protocol/publish.ts). */
 export const STUDIO_METHODS = [
@@ -50,6 +52,8 @@ export const STUDIO_METHODS = [
   'setConfig',
   'openExternal',
   ...PUBLISH_METHODS,
+  ...HISTORY_METHODS,
+  ...DEBUG_METHODS,
 ] as const
 
 export const STUDIO_EVENTS = [
@@ -240,6 +244,8 @@ export interface RunOutcome {
   setup: PluginLoadResult[]
   /** One result per input event, in order. */
   results: EventResult[]
+  /** The state after this run, kept for time travel (stepState); null when not kept. */
+  snapshot?: number | null
 }
 
 // ── Clock and state ──────────────────────────────────────────────────────────────────────────────
@@ -265,6 +271,8 @@ export interface ClockOutcome {
   reloaded: boolean
   /** The setup results of the pipeline that ran. */
   setup: PluginLoadResult[]
+  /** `state` kept for time travel (stepState). */
+  snapshot?: number | null
 }
 
 /** The longest single advance the studio asks for (a year); longer spans are refused. */
@@ -367,7 +375,7 @@ export interface OpenExternalResult {
 
 // ── The methods ──────────────────────────────────────────────────────────────────────────────────
 
-export type StudioMethods = StudioCoreMethods & PublishMethods
+export type StudioMethods = StudioCoreMethods & PublishMethods & HistoryMethods & DebugMethods
 
 export type StudioCoreMethods = {
   /** The open workspace. */
@@ -465,7 +473,7 @@ export interface FileChange {
 /** Commands the desktop menu (and its shortcuts) sends to the UI; browser mode binds the keys itself. */
 export type StudioCommand = 'save' | 'run' | 'step' | 'runAll' | 'reset' | 'newPlugin' | 'publish' | 'openSettings'
 
-export type StudioEvents = PublishEvents & {
+export type StudioEvents = PublishEvents & DebugEvents & {
   /** Files changed on disk by something other than this studio (debounced, one event per path; the studio's own `.plugin-studio/` folder is not reported). */
   fileChanged: FileChange
   /** A different workspace was opened (desktop: File ▸ Open Folder); reload everything. */

@@ -7,6 +7,7 @@ import os from 'node:os'
 import { EventEmitter } from 'node:events'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron'
+import { composeStudio } from '../compose.ts'
 import { prepareDesktop, startDesktop, type DesktopElectron } from './desktop-app.ts'
 import { checkSender, type IpcSenderEvent } from './sender-check.ts'
 import { hardenContents, mainWindowOptions } from './window-security.ts'
@@ -274,4 +275,47 @@ test('File ▸ Open Folder switches the workspace and tells the renderer', async
   const handle = calls.handlers.get(STUDIO_INVOKE_CHANNEL)!
   const listed = (await handle(event(contents.id, 'app://studio/electron.html'), 'listPlugins', [])) as { result: { id: string }[] }
   assert.deepEqual(listed.result.map((p) => p.id), ['second'])
+})
+
+test('no arbitrary URL gets a window or a navigation, in the main window or any later web contents', async (t) => {
+  const { calls } = await tempApp(t)
+  const external = ['https://evil.example/', 'http://169.254.169.254/latest/meta-data/', 'file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,<script>1</script>', 'chrome://settings', 'app://other/electron.html', 'ftp://example.com/']
+  const later = new FakeContents(999)
+  calls.appEvents.get('web-contents-created')?.(...([{}, later] as never[]))
+  for (const contents of [calls.windows[0].contents, later]) {
+    for (const url of external) {
+      assert.deepEqual(contents.openHandler?.({ url }), { action: 'deny' }, url)
+      for (const name of ['will-navigate', 'will-redirect']) {
+        let prevented = false
+        contents.emit(name, { url, preventDefault: () => (prevented = true) }, url)
+        assert.equal(prevented, true, `${name} ${url}`)
+      }
+    }
+  }
+  // Denied windows never fall through to the OS either.
+  assert.deepEqual(calls.opened, [])
+})
+
+test("the shell's opener itself refuses all but http(s) links, whoever calls it", async (t) => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'desktop-test-'))
+  t.after(() => rm(root, { recursive: true, force: true }))
+  const { electron, calls } = fakeElectron()
+  let opener: ((url: string) => Promise<void>) | undefined
+  const desktop = await startDesktop(electron, {
+    rendererDir: root,
+    preloadPath: '/app/preload.cjs',
+    workspaceDir: root,
+    compose: async (options) => {
+      opener = options.openExternal
+      return composeStudio(options)
+    },
+  })
+  t.after(() => desktop.close())
+  assert.ok(opener)
+  for (const bad of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'app://studio/x', 'https://user:pw@example.com/', '/relative', 'ms-settings:', `https://example.com/${'a'.repeat(9000)}`]) {
+    await assert.rejects(opener(bad), /link|URL|http/, bad)
+  }
+  await opener('https://posthog.com/docs')
+  await opener('http://localhost:8000/')
+  assert.deepEqual(calls.opened, ['https://posthog.com/docs', 'http://localhost:8000/'])
 })

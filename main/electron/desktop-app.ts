@@ -4,6 +4,7 @@
 import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, OnBeforeRequestListenerDetails, CallbackResponse, OpenDialogOptions, OpenDialogReturnValue } from 'electron'
 import { composeStudio, type ComposeOptions } from '../compose.ts'
 import { serveStudio, type StudioService } from '../services/studio-service.ts'
+import { checkExternalUrl } from '../services/open-external.ts'
 import type { StudioCommand, StudioInvokeResult } from '../../common/protocol/studio.ts'
 import { APP_SCHEME, RENDERER_ENTRY_URL, STUDIO_EVENT_CHANNEL, STUDIO_INVOKE_CHANNEL } from './ipc-channels.ts'
 import { createIpcConnection } from './ipc-connection.ts'
@@ -82,7 +83,8 @@ export async function startDesktop(electron: DesktopElectron, options: DesktopOp
   // Any web contents created later (devtools aside) gets the same guards.
   electron.app.on('web-contents-created', ((_event: unknown, contents: GuardedContents) => hardenContents(contents)) as never)
 
-  const openExternal = (url: string) => electron.shell.openExternal(url)
+  // Checked again here, whoever calls it: only absolute http(s) URLs without credentials reach the OS.
+  const openExternal = async (url: string) => electron.shell.openExternal(checkExternalUrl(url))
   let studio = await compose({ workspaceDir: options.workspaceDir, nodePath: options.nodePath, openExternal })
   const window = new electron.BrowserWindow(mainWindowOptions(options.preloadPath))
   const contents = window.webContents

@@ -4,6 +4,8 @@
 import type { PluginEvent } from '../../common/plugin/event.ts'
 import type { ClockReport, EventResult, LoadRequest, LoadResult, PluginLoadResult, RuntimeEvents, RuntimeInspection, RuntimeTimeState, TeardownResult } from '../../common/protocol/runtime.ts'
 import { MAX_CLOCK_ADVANCE_MS, type ClockOutcome, type LoadOutcome, type PipelineState, type RunOutcome, type StudioEvents } from '../../common/protocol/studio.ts'
+import type { StepState } from '../../common/protocol/run-history.ts'
+import { StepHistory } from './step-history.ts'
 
 /** What the studio needs of main/services/runner's Runner. */
 export interface PipelineRunner {
@@ -40,8 +42,13 @@ export class PipelineSession {
   private changedWhileLoading = false
   private queue: Promise<unknown> = Promise.resolve()
   private closed = false
+  /** The state after every run and clock step, for time travel. */
+  private readonly history: StepHistory
+  /** Snapshot copying not yet paid for by run time (see snapshotAfter). */
+  private snapshotDebtMs = 0
 
-  constructor(options: { startRunner: StartRunner; buildLoad: (plugins: string[]) => Promise<LoadRequest>; emit: Emit }) {
+  constructor(options: { startRunner: StartRunner; buildLoad: (plugins: string[]) => Promise<LoadRequest>; emit: Emit; history?: StepHistory }) {
+    this.history = options.history ?? new StepHistory()
     this.startRunner = options.startRunner
     this.buildLoad = options.buildLoad
     this.emit = options.emit
@@ -80,9 +87,11 @@ export class PipelineSession {
         reloaded = true
       }
       const runner = await this.ensureRunner()
+      const started = performance.now()
       const results = await runner.processEvents(events)
       this.noteAlive()
-      return { reloaded, setup: this.loaded?.setup ?? [], results }
+      const snapshot = await this.snapshotAfter(events.length, performance.now() - started)
+      return { reloaded, setup: this.loaded?.setup ?? [], results, snapshot }
     })
   }
 
@@ -108,6 +117,27 @@ export class PipelineSession {
     return this.exclusive(() => this.stateNow())
   }
 
+  /**
+   * Keeps the state after a run for time travel. A single event (Step) always; a batch (Run all)
+   * unless the last copy still costs more than a third of the batches' time since (a pipeline with a
+   * huge cache): then that batch keeps none, so copying never takes over a long run.
+   */
+  private async snapshotAfter(events: number, runMs: number): Promise<number | null> {
+    if (events > 1 && this.snapshotDebtMs > 0) {
+      this.snapshotDebtMs -= runMs
+      return null
+    }
+    const started = performance.now()
+    const snapshot = this.history.record(await this.stateNow())
+    this.snapshotDebtMs = Math.max(0, 3 * (performance.now() - started) - runMs)
+    return snapshot
+  }
+
+  /** The state kept after a run or clock step (time travel). */
+  async stepState(snapshot: number): Promise<StepState> {
+    return { snapshot, state: this.history.get(snapshot) }
+  }
+
   private clockStep(plugins: string[] | undefined, act: (runner: PipelineRunner) => Promise<ClockReport>): Promise<ClockOutcome> {
     return this.exclusive(async () => {
       let reloaded = false
@@ -121,7 +151,8 @@ export class PipelineSession {
       if (!this.loaded || !this.runner) throw new Error('No plugins are loaded: Step an event or pick the plugins to run first')
       const report = await act(this.runner)
       this.noteAlive()
-      return { report, state: await this.stateNow(), reloaded, setup: this.loaded?.setup ?? [] }
+      const state = await this.stateNow()
+      return { report, state, reloaded, setup: this.loaded?.setup ?? [], snapshot: this.history.record(state) }
     })
   }
 
@@ -162,6 +193,7 @@ export class PipelineSession {
       if (runner && this.loaded) await runner.unload().catch(() => undefined)
       this.loaded = null
       this.runner = null
+      this.history.clear()
       await runner?.close()
       await clear()
       const setup = await this.loadNow(ids)

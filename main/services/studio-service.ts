@@ -44,6 +44,8 @@ import { createPublishService, type PublishService, type ResolvedPlugin } from '
 import { PublishTargets } from './publish/publish-targets.ts'
 import type { SecretsService } from './secrets/secrets-service.ts'
 import { PipelineSession, type StartRunner } from './pipeline-session.ts'
+import type { SaveTestRequest, SaveTestResult, StepState } from '../../common/protocol/run-history.ts'
+import { saveRunAsTest } from './save-run-test.ts'
 import { openExternalUrl, type OpenExternal } from './open-external.ts'
 import { ConfigValues, MissingConfigError } from './settings/config-values.ts'
 import { SETTINGS_FILE, STUDIO_FOLDER, SettingsStore } from './settings/settings-store.ts'
@@ -242,6 +244,24 @@ export class StudioService implements StudioMethods {
 
   pipelineState(): Promise<PipelineState> {
     return this.pipeline.state()
+  }
+
+  // ── Time travel and recorded tests (common/protocol/run-history.ts) ──
+
+  stepState(snapshot: number): Promise<StepState> {
+    return this.pipeline.stepState(snapshot)
+  }
+
+  saveRunAsTest(request: SaveTestRequest): Promise<SaveTestResult> {
+    return saveRunAsTest(
+      {
+        summarise: (plugin) => this.workspace.summarisePlugin(plugin),
+        config: (summary) => this.config.get(summary.id, summary.config),
+        resolve: (relative) => this.workspace.resolve(relative),
+        markOwn: (relative) => this.workspace.markOwn(relative),
+      },
+      request,
+    )
   }
 
   // ── Settings and config ──

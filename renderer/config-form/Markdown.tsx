@@ -9,6 +9,9 @@ export const OpenLinkContext = createContext<((url: string) => void) | undefined
 
 function Link({ href, children }: { href?: string; children?: ReactNode }) {
   const openLink = useContext(OpenLinkContext)
+  // react-markdown blanks unsafe URLs (javascript:, file:, data:, …): show the text and link nothing,
+  // since an empty href with target=_blank would open the studio itself in a new tab.
+  if (!href) return <span>{children}</span>
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     if (!openLink || !href) return
     event.preventDefault()

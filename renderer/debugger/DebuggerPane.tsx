@@ -14,6 +14,8 @@ import { StageView } from './StageView.tsx'
 import { EventEditorDialog } from './EventEditorDialog.tsx'
 import { ClockBar } from './ClockBar.tsx'
 import { StateInspector } from './StateInspector.tsx'
+import { TimeTravelBar } from './TimeTravelBar.tsx'
+import { SaveAsTestButton } from './SaveAsTest.tsx'
 
 export function DebuggerPane() {
   const phase = useStore(store, (s) => s.phase)
@@ -62,6 +64,7 @@ export function DebuggerPane() {
           </span>
         )}
         <ExportRunButton />
+        <SaveAsTestButton />
       </div>
       {progress && (
         <div className="progress" role="progressbar" aria-label="Run all progress" aria-valuemin={0} aria-valuemax={progress.total} aria-valuenow={progress.done}>
@@ -76,6 +79,7 @@ export function DebuggerPane() {
           {result ? <StageView result={result} /> : <p className="empty">{total ? `Event ${selected + 1} has not run yet. Step (F10) or Run all.` : 'No event selected.'}</p>}
         </div>
       </div>
+      <TimeTravelBar busy={busy} />
       <StateInspector />
       <EventEditorDialog />
     </section>

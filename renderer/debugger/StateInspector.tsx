@@ -9,6 +9,7 @@ import { store } from '../state/studio-state.ts'
 import { clockStore } from '../state/clock-actions.ts'
 import { formatValue } from '../output/diff-rows.ts'
 import { formatClockTime } from './ClockBar.tsx'
+import { describeStep, historyStore } from './run-history.ts'
 
 const VALUE_LIMIT = 160
 const SETUP_TONE: Record<PluginTimeState['setup'], string> = { ready: 'ok', deferred: 'muted', retrying: 'warn', errored: 'error', failed: 'error' }
@@ -101,6 +102,36 @@ function StorageTable({ entries, name }: { entries: PluginStoresOut['storage']; 
             </td>
             <td>
               <Value value={e.value} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+/** meta.global's top-level keys with their values (as the runtime described them: Set/Map/functions named). */
+function GlobalTable({ value, name }: { value: unknown; name: string }) {
+  if (value === undefined) return <p className="muted small-text">Not readable now (no live isolate).</p>
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return <Value value={value} />
+  const entries = Object.entries(value as Record<string, unknown>)
+  if (entries.length === 0) return <p className="muted small-text">Empty.</p>
+  return (
+    <table className="inspector-table" aria-label={`Global of ${name}`}>
+      <thead>
+        <tr>
+          <th>Key</th>
+          <th>Value</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map(([key, v]) => (
+          <tr key={key}>
+            <td>
+              <code>{key}</code>
+            </td>
+            <td>
+              <Value value={v} />
             </td>
           </tr>
         ))}
@@ -242,6 +273,10 @@ function PluginState({ plugin, state }: { plugin: PipelineState['plugins'][numbe
         <h4>Storage</h4>
         <StorageTable entries={stores?.storage ?? []} name={name} />
       </div>
+      <div className="inspector-block">
+        <h4>Global</h4>
+        <GlobalTable value={stores?.global} name={name} />
+      </div>
     </section>
   )
 }
@@ -275,8 +310,13 @@ export function stateSummary(state: PipelineState | null): string {
 }
 
 export function StateInspector() {
-  const state = useStore(clockStore, (s) => s.pipeline)
-  const error = useStore(clockStore, (s) => s.error)
+  const live = useStore(clockStore, (s) => s.pipeline)
+  const liveError = useStore(clockStore, (s) => s.error)
+  // Time travel: an earlier step's state instead of the live one (renderer/debugger/run-history.ts).
+  const travel = useStore(historyStore, (s) => s.travel)
+  const travelledTo = useStore(historyStore, (s) => (s.travel ? describeStep(s.entries, s.travel.entry) : null))
+  const state = travel ? travel.state : live
+  const error = travel ? travel.error : liveError
   const selected = useStore(store, (s) => s.selectedPlugin)
   const [open, setOpen] = useState(initiallyOpen)
   if (!selected) return null
@@ -296,13 +336,21 @@ export function StateInspector() {
     >
       <summary>
         State
+        {travelledTo && <span className="small-text inspector-travelled"> · after {travelledTo}</span>}
         {summary && <span className="muted small-text state-summary"> · {summary}</span>}
-        {state?.stale && <span className="muted small-text"> · files or config changed: the next step reloads (state starts over)</span>}
+        {!travel && state?.stale && <span className="muted small-text"> · files or config changed: the next step reloads (state starts over)</span>}
         {loaded.length > 0 && !loaded.some((p) => p.plugin === selected) && <span className="muted small-text"> · of the loaded pipeline ({loaded.map((p) => p.name).join(' → ')})</span>}
       </summary>
       <div className="state-inspector-body" role="region" aria-label="State inspector">
         {error && <p className="error-text small-text">{error}</p>}
-        {loaded.length === 0 ? (
+        {travel && state?.time && (
+          <p className="small-text inspector-travelled" data-testid="inspector-clock">
+            Clock after {travelledTo}: {formatClockTime(state.time.now)}
+          </p>
+        )}
+        {travel && !state ? (
+          !error && <p className="muted small-text">Reading the state after {travelledTo}…</p>
+        ) : loaded.length === 0 ? (
           <p className="muted small-text">Nothing is loaded yet: Step an event or move the clock.</p>
         ) : (
           loaded.map((p) => <PluginState key={p.plugin} plugin={p} state={state!} />)

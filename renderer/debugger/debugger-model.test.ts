@@ -34,7 +34,7 @@ test('stages: a dropped event stops at the plugin that dropped it; a throwing pl
   assert.equal(formatDuration(12.345), '12.3 ms')
 })
 
-test('filter: text in name, distinct_id, properties and logs; level; errors; dropped', () => {
+test('filter: text in name, distinct_id, properties, logs and errors; level; errors; dropped', () => {
   const results: Record<number, EventResult> = {
     0: { input, output: input, error: null, logs: [{ level: 'info', message: 'hello there', source: 'CONSOLE', time: 0 }], droppedBy: null, stages: [] },
     3: { input: { ...input, event: 'bot', distinct_id: 'crawler' }, output: null, error: null, logs: [], droppedBy: 'p', stages: [] },
@@ -44,6 +44,7 @@ test('filter: text in name, distinct_id, properties and logs; level; errors; dro
   assert.deepEqual(filterRun(results, { ...NO_FILTER, text: 'CRAWL' }), [3])
   assert.deepEqual(filterRun(results, { ...NO_FILTER, text: 'enterprise' }), [7])
   assert.deepEqual(filterRun(results, { ...NO_FILTER, text: 'there' }), [0])
+  assert.deepEqual(filterRun(results, { ...NO_FILTER, text: 'BOOM' }), [7], 'an error text finds its event')
   assert.deepEqual(filterRun(results, { ...NO_FILTER, level: 'error' }), [7])
   assert.deepEqual(filterRun(results, { ...NO_FILTER, errorsOnly: true }), [7])
   assert.deepEqual(filterRun(results, { ...NO_FILTER, droppedOnly: true }), [3])

@@ -4,7 +4,7 @@ import type { EventResult } from '../../common/protocol/runtime.ts'
 import type { LogLevel } from '../../common/plugin/event.ts'
 
 export interface RunFilter {
-  /** Matched, case-insensitively, against the event name, distinct_id, property text and log messages. */
+  /** Matched, case-insensitively, against the event name, distinct_id, property text, log messages and errors. */
   text: string
   /** Only events with at least one log line at this level. */
   level: LogLevel | ''
@@ -34,7 +34,9 @@ export function matches(result: EventResult, filter: RunFilter): boolean {
   if (String(event.distinct_id ?? '').toLowerCase().includes(text)) return true
   if (event.properties && JSON.stringify(event.properties).toLowerCase().includes(text)) return true
   if (result.output?.properties && JSON.stringify(result.output.properties).toLowerCase().includes(text)) return true
-  return logsOf(result).some((log) => log.message.toLowerCase().includes(text))
+  if (logsOf(result).some((log) => log.message.toLowerCase().includes(text))) return true
+  // Errors too: searching for an error's text finds the events it happened on.
+  return [result.error, ...result.stages.map((stage) => stage.error)].some((error) => !!error && error.toLowerCase().includes(text))
 }
 
 /** Indexes of the run's events that match, in order. */

@@ -7,6 +7,7 @@ import { studio } from './client.ts'
 import { currentPipeline, runExclusive } from './run-actions.ts'
 import { createStore } from './store.ts'
 import { store, type RunPhase } from './studio-state.ts'
+import { noteStep, type StepAction } from '../debugger/run-history.ts'
 
 /** One clock action and what it did, for the Output pane. */
 export interface ClockEntry {
@@ -41,11 +42,13 @@ function recordOutcome(action: string, outcome: ClockOutcome): void {
   if (outcome.reloaded) store.set({ setup: outcome.setup, runRefusal: null })
 }
 
-async function clockAction(action: string, call: (plugins: string[]) => Promise<ClockOutcome>): Promise<void> {
+async function clockAction(action: string, call: (plugins: string[]) => Promise<ClockOutcome>, step: StepAction): Promise<void> {
   await runExclusive('clock', async () => {
     const plugins = currentPipeline()
     if (!plugins) return
-    recordOutcome(action, await call(plugins))
+    const outcome = await call(plugins)
+    recordOutcome(action, outcome)
+    noteStep(step, outcome, outcome.report.now)
   })
 }
 
@@ -54,17 +57,18 @@ export const HOUR_MS = 60 * MINUTE_MS
 
 /** Moves the virtual clock forward by `ms` (loading the Debugger's pipeline first when needed). */
 export function advanceClock(ms: number, label: string): Promise<void> {
-  return clockAction(label, (plugins) => studio().advanceClock(ms, plugins))
+  return clockAction(label, (plugins) => studio().advanceClock(ms, plugins), { kind: 'advance', ms, label })
 }
 
 /** Runs jobs, retries and export flushes until only the recurring schedule is left. */
 export function runUntilIdle(): Promise<void> {
-  return clockAction('Until idle', (plugins) => studio().runUntilIdle(plugins))
+  return clockAction('Until idle', (plugins) => studio().runUntilIdle(plugins), { kind: 'untilIdle', label: 'Until idle' })
 }
 
 /** Runs a plugin's runEveryMinute/Hour/Day now. */
 export function fireScheduled(plugin: string, pluginName: string, task: string): Promise<void> {
-  return clockAction(`${task} of ${pluginName} now`, (plugins) => studio().fireScheduled(plugin, task, plugins))
+  const label = `${task} of ${pluginName} now`
+  return clockAction(label, (plugins) => studio().fireScheduled(plugin, task, plugins), { kind: 'fire', plugin, task, label })
 }
 
 let refreshing: Promise<void> | null = null

@@ -5,6 +5,7 @@ import { MISSING_CONFIG_ERROR, type RunOutcome } from '../../common/protocol/stu
 import { studio } from './client.ts'
 import { errorText, notify, store, type RunPhase } from './studio-state.ts'
 import { eventsAt, openEventFile } from '../debugger/event-pages.ts'
+import { clearHistory, noteStep, travelToEvent } from '../debugger/run-history.ts'
 
 /** Events per request during Run all: small enough for steady progress and a quick Stop, big enough to be quick. */
 const RUN_ALL_CHUNK = 100
@@ -71,6 +72,7 @@ export function run(): Promise<void> {
     const started = performance.now()
     const outcome = await studio().runEvents({ plugins, events: [event] })
     record(outcome, selectedEvent, performance.now() - started)
+    noteStep({ kind: 'events', first: selectedEvent, count: 1, extra: true }, outcome)
     store.set({ shownResult: selectedEvent })
   }).then(() => undefined)
 }
@@ -86,6 +88,7 @@ export function step(): Promise<void> {
     const started = performance.now()
     const outcome = await studio().runEvents({ plugins, events: [event] })
     record(outcome, cursor, performance.now() - started)
+    noteStep({ kind: 'events', first: cursor, count: 1 }, outcome)
     store.set({ shownResult: cursor, selectedEvent: cursor, cursor: cursor + 1 })
   }).then(() => undefined)
 }
@@ -106,6 +109,7 @@ export function runAll(): Promise<void> {
       const chunk = await eventsAt(from, RUN_ALL_CHUNK)
       const outcome = await studio().runEvents({ plugins, events: chunk })
       record(outcome, from, performance.now() - started)
+      noteStep({ kind: 'events', first: from, count: chunk.length }, outcome)
       from += chunk.length
       store.set({ cursor: from, progress: { done: from - start, total } })
     }
@@ -131,6 +135,7 @@ export function reset(): Promise<void> {
     const plugins = pipeline()
     if (!plugins) return
     store.set({ results: {}, shownResult: null, cursor: 0, setup: [] })
+    clearHistory()
     const outcome = await studio().resetPipeline({ plugins })
     store.set({ setup: outcome.setup, runRefusal: null })
     notify('info', `Reset: cleared ${outcome.cleared.join(', ')}; setupPlugin ran again.${outcome.notCleared.length ? ` Not cleared: ${outcome.notCleared.join('; ')}.` : ''}`)
@@ -139,10 +144,13 @@ export function reset(): Promise<void> {
 
 export function forgetResults(): void {
   store.set({ results: {}, shownResult: null, cursor: 0, setup: [], runRefusal: null })
+  clearHistory()
 }
 
+/** The user picked an event: show its result, and (time travel) the state after the step it ran in. */
 export function showResult(index: number): void {
   store.set({ selectedEvent: index, shownResult: index })
+  void travelToEvent(index)
 }
 
 export async function selectEventFile(id: string): Promise<void> {

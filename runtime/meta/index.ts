@@ -63,6 +63,9 @@ export function createMetaHost(options: MetaHostOptions): MetaHost {
         // read across batches until either says it may be stale (runtime/sandbox/meta.isolate.ts).
         return { results: await cache.applyBatch(ops, { pttl: true }), externalWrites: cache.externalWrites() }
       }
+      case 'cacheWrites':
+        // The writes a task made, applied when it ended (no TTLs to bring back).
+        return cache.applyBatch(args[0] as CacheOp[])
       case 'storage': {
         const [method, key, text] = args as [string, string, string | undefined]
         if (method === 'get') {

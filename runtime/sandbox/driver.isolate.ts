@@ -153,8 +153,10 @@ interface Task {
   current: Item | null
   parked: boolean
   done: boolean
-  /** processEvent: `(await processEvent(e)) || null`. */
+  /** processEvent: `(await processEvent(e)) || null`; `$snapshot` events skipped; team_id guarded. */
   orNull: boolean
+  /** processEvent: the running item's team_id before the plugin saw it (PostHog's IllegalOperationError check). */
+  teamId?: unknown
 }
 let task: Task | null = null
 let sliceStart = 0
@@ -174,6 +176,11 @@ function finish(value: unknown, failed: boolean, error?: unknown, cutOff = false
   if (result === null) r.json = 'null'
   else if (result !== undefined) {
     try {
+      // PostHog's runProcessEvent: a plugin may not move an event to another team; the event goes on with its own.
+      if (t.orNull && !failed && (result as Any).team_id !== t.teamId) {
+        r.teamIdChanged = true
+        if (typeof result === 'object') (result as Any).team_id = t.teamId
+      }
       const text = typeof result === 'function' ? undefined : stringify(result)
       if (text === undefined) throw new TypeError(`a ${typeof result} is not an event`)
       r.json = text
@@ -223,6 +230,18 @@ function pump() {
     S.sink = item.sink
     let result: unknown
     let thenable: boolean
+    if (t.orNull) {
+      // Events arrive as JSON (plain data): reading them runs no plugin code. `$snapshot` goes to onSnapshot only.
+      const input = t.items[t.index] as Any
+      if (input !== null && typeof input === 'object' && input.event === '$snapshot') {
+        t.results[t.index] = { skipped: true, error: null, same: true, ms: 0 }
+        t.current = null
+        t.index++
+        S.sink = stray
+        continue
+      }
+      t.teamId = input === null || typeof input !== 'object' ? undefined : input.team_id
+    }
     try {
       result = t.call(t.items[t.index])
       // Reading `then` runs plugin code when the result is a Proxy or has a getter there.
@@ -331,6 +350,8 @@ function collect() {
   if (t && !t.done && t.parked && out.requests.length === 0) out.stuck = true
   if (t?.done) {
     out.results = t.results
+    const writes = S.cacheEnd()
+    if (writes.length > 0) out.cacheWrites = writes
     task = null
   }
   lastCollected = out
@@ -340,11 +361,12 @@ function collect() {
 const entry = {
   init,
   /** Starts `method` over `items` (one call per item; `null` items call it without an argument). */
-  start(method: string, items: unknown[], now?: number) {
+  start(method: string, itemsOrJson: unknown[] | string, now?: number | null, cacheEpoch?: number | null) {
     if (typeof now === 'number') clockOffset = now - realNow.call(RealDate)
-    if (method === 'flushCache') {
-      startTask(() => S.flushCache(), [null], false)
-    } else if (method.startsWith('job:')) {
+    if (cacheEpoch !== undefined) S.cacheBegin(cacheEpoch)
+    // Events come as one JSON array text: parsing it here costs half of structured clone.
+    const items: unknown[] = typeof itemsOrJson === 'string' ? parse(itemsOrJson) : itemsOrJson
+    if (method.startsWith('job:')) {
       const job = tasks.job[method.slice(4)]
       if (!job) throw new Error(`The plugin has no job ${method.slice(4)}`)
       startTask((payload) => (payload ? job.exec(payload) : job.exec()), items, false)
@@ -415,7 +437,47 @@ const entry = {
     S.sink = stray
     return logs
   },
-  hasPendingCache: () => S.cacheHasPending(),
+  /** meta.global as JSON text for the state inspector (bounded; Set/Map/functions/cycles described). */
+  inspectGlobal: () => stringify(describeValue(meta?.global, 0, new Set())),
+}
+
+// ---- meta.global for the state inspector -----------------------------------------------------------------------
+const MAX_DEPTH = 6
+const MAX_ENTRIES = 200
+const MAX_STRING = 2000
+function describeValue(value: unknown, depth: number, seen: Set<unknown>): unknown {
+  try {
+    if (value === undefined) return '[undefined]'
+    if (value === null || typeof value === 'boolean') return value
+    if (typeof value === 'number') return Number.isFinite(value) ? value : String(value)
+    if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}… (${value.length} chars)` : value
+    if (typeof value === 'bigint') return `${value}n`
+    if (typeof value === 'symbol') return String(value)
+    if (typeof value === 'function') return `[Function ${(value as { name?: string }).name || 'anonymous'}]`
+    if (seen.has(value)) return '[Circular]'
+    if (depth >= MAX_DEPTH) return Array.isArray(value) ? `[Array(${value.length})]` : '[Object]'
+    if (value instanceof RealDate) return `[Date ${Number.isNaN(value.getTime()) ? 'Invalid' : value.toISOString()}]`
+    seen.add(value)
+    try {
+      const list = (items: unknown[]) => {
+        const out = items.slice(0, MAX_ENTRIES).map((v) => describeValue(v, depth + 1, seen))
+        if (items.length > MAX_ENTRIES) push(out, `… ${items.length - MAX_ENTRIES} more`)
+        return out
+      }
+      if (Array.isArray(value)) return list(value)
+      if (value instanceof Set) return { [`[Set(${value.size})]`]: list([...value]) }
+      if (value instanceof Map) return { [`[Map(${value.size})]`]: list([...value].map(([k, v]) => [k, v])) }
+      const out: Record<string, unknown> = {}
+      const keys = Object.keys(value as object)
+      for (const key of keys.slice(0, MAX_ENTRIES)) out[key] = describeValue((value as Record<string, unknown>)[key], depth + 1, seen)
+      if (keys.length > MAX_ENTRIES) out['…'] = `${keys.length - MAX_ENTRIES} more keys`
+      return out
+    } finally {
+      seen.delete(value)
+    }
+  } catch (error) {
+    return `[unreadable: ${(error as Error)?.message ?? String(error)}]`
+  }
 }
 Object.defineProperty(G, ENTRY_GLOBAL, { configurable: true, value: entry })
 delete G[INTERNAL_GLOBAL]

@@ -203,10 +203,20 @@ for (const op of ['lpush', 'lrange', 'llen', 'lpop', 'lrem']) {
   }
 }
 /**
- * Writes what is pending (end of a batch). What was read stays for the next batch, to be used once a
- * reply there confirms nobody else wrote; a TTL ends it by either clock (the runtime's may jump).
+ * A task begins (driver.isolate.ts start) with the store's count of others' writes, read by the host
+ * right before: what this isolate read stays valid while the count is unchanged (a real Redis sends
+ * null: its other writers are invisible, so entries last one task).
  */
-S.flushCache = (): Promise<void> | null => {
+S.cacheBegin = (count: number | null) => {
+  if (count === null || count !== externalWrites) local.clear()
+  externalWrites = count
+  confirmed = true
+}
+/**
+ * A task ends: its writes leave with its results, for the host to apply in one store round trip.
+ * What was read stays for the next task; a TTL ends it by either clock (the runtime's may jump).
+ */
+S.cacheEnd = (): Any[] => {
   refusedWrites = 0
   confirmed = false
   for (const [key, entry] of local) {
@@ -216,12 +226,10 @@ S.flushCache = (): Promise<void> | null => {
       entry.exp = 0
     }
   }
-  if (pending.length === 0) return null
-  return hostCache([]).then(() => {
-    confirmed = false
-  })
+  const writes = compact(pending)
+  pending = []
+  return writes
 }
-S.cacheHasPending = () => pending.length > 0
 
 // ---- storage, cursor, geoip ------------------------------------------------------------------------------
 const storage = {

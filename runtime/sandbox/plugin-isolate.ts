@@ -6,6 +6,7 @@ import { bootstrapSource, HOST_FUNCTION_PREFIX } from './bootstrap.ts'
 import { hostFunctions } from './host-functions.ts'
 import { ENTRY_GLOBAL } from './sandbox.constants.ts'
 import { enterCall, leaveCall } from './watchdog.ts'
+import type { DebugCalls } from '../debug/debug-calls.ts'
 
 export interface SandboxError {
   name: string
@@ -26,6 +27,30 @@ export interface ItemResult {
   apiCalls: unknown[]
   jobs: unknown[]
   ms: number
+  /** With `valuesAsJson`: the value as the JSON text the isolate made (absent when undefined); `value` is then not set. */
+  json?: string
+  /** processEvent: a `$snapshot` event, not given to the plugin. */
+  skipped?: boolean
+  /** processEvent: the plugin changed team_id (put back); PostHog's IllegalOperationError. */
+  teamIdChanged?: boolean
+}
+
+export interface RunOptions {
+  /** Results carry the isolate's JSON text (`json`) instead of a parsed `value`. */
+  valuesAsJson?: boolean
+  /** Takes the task's cache writes instead of applying them before run() returns. */
+  deferCacheWrites?: (writes: CacheWrite[]) => void
+}
+
+export interface CacheWrite {
+  op: string
+  args: unknown[]
+}
+
+/** Items as one JSON array text (events: the isolate parses it, cheaper than structured clone). */
+export interface JsonItems {
+  json: string
+  count: number
 }
 
 export interface HostOpRequest {
@@ -46,6 +71,8 @@ interface CollectState {
   stuck: boolean
   requests: HostOpRequest[]
   results?: ItemResult[]
+  /** The task's cache writes (meta.isolate.ts cacheEnd), for the store in one round trip. */
+  cacheWrites?: CacheWrite[]
 }
 
 export interface Capabilities {
@@ -64,6 +91,8 @@ export interface RunLimits {
   configId: number
   /** The runtime clock's time: the plugin's Date reads it. */
   now?: number
+  /** The cache store's count of others' writes right now (null: a real Redis); the isolate's cache keeps what it read while it holds. */
+  cacheEpoch?: number | null
 }
 
 const TIMED_OUT = /Script execution timed out/
@@ -81,18 +110,21 @@ export class PluginIsolate {
   private entry: Record<string, ivm.Reference<(...args: unknown[]) => unknown>> = {}
   private deadReason: string | null = null
   private readonly memoryMb: number
+  /** Debug mode (runtime/debug): run()'s crossings go through this, asynchronously, so a breakpoint can pause them. */
+  debug: DebugCalls | null = null
 
-  private constructor(memoryMb: number) {
+  private constructor(memoryMb: number, inspector = false) {
     this.memoryMb = memoryMb
-    this.isolate = new ivm.Isolate({ memoryLimit: memoryMb })
-    this.context = this.isolate.createContextSync()
+    this.isolate = new ivm.Isolate(inspector ? { memoryLimit: memoryMb, inspector: true } : { memoryLimit: memoryMb })
+    this.context = this.isolate.createContextSync(inspector ? { inspector: true } : undefined)
   }
 
   /**
    * A fresh bootstrapped isolate, from a one-isolate warm pool when it has one of that size (creating
    * one is most of a plugin's cold start); the pool refills after the current work.
    */
-  static take(memoryMb: number): PluginIsolate {
+  static take(memoryMb: number, inspector = false): PluginIsolate {
+    if (inspector) return PluginIsolate.create(memoryMb, true)
     const ready = spare?.memoryMb === memoryMb && !spare.isolate.isDisposed ? spare : null
     if (spare && !ready) spare.dispose()
     spare = null
@@ -112,8 +144,8 @@ export class PluginIsolate {
   }
 
   /** A fresh isolate with the bootstrap run: globals, modules, meta glue, the driver. */
-  static create(memoryMb: number): PluginIsolate {
-    const sandbox = new PluginIsolate(memoryMb)
+  static create(memoryMb: number, inspector = false): PluginIsolate {
+    const sandbox = new PluginIsolate(memoryMb, inspector)
     const jail = sandbox.context.global
     for (const [name, fn] of Object.entries(hostFunctions)) {
       jail.setSync(HOST_FUNCTION_PREFIX + name, new ivm.Callback(withoutHostStack(fn as (...args: unknown[]) => unknown)))
@@ -129,7 +161,7 @@ export class PluginIsolate {
     script.runSync(sandbox.context, { timeout: 5000 })
     script.release()
     const entry = jail.getSync(ENTRY_GLOBAL, { reference: true }) as ivm.Reference<Record<string, unknown>>
-    for (const name of ['init', 'start', 'collect', 'recollect', 'resume', 'abortCurrent', 'sanitizeResults', 'strayLogs']) {
+    for (const name of ['init', 'start', 'collect', 'recollect', 'resume', 'abortCurrent', 'sanitizeResults', 'strayLogs', 'inspectGlobal']) {
       sandbox.entry[name] = entry.getSync(name, { reference: true }) as ivm.Reference<(...args: unknown[]) => unknown>
     }
     jail.deleteSync(ENTRY_GLOBAL)
@@ -166,9 +198,11 @@ export class PluginIsolate {
    * for runs between slices; a slice that overruns the timeout, a wait longer than the timeout, or a
    * promise that can never settle fails that item only; the rest go on.
    */
-  async run(method: string, items: unknown[], handler: HostOpHandler, limits: RunLimits): Promise<ItemResult[]> {
+  async run(method: string, items: unknown[] | JsonItems, handler: HostOpHandler, limits: RunLimits, options: RunOptions = {}): Promise<ItemResult[]> {
+    const { valuesAsJson = false } = options
     const { timeoutMs } = limits
-    const results: (ItemResult | undefined)[] = new Array(items.length)
+    const results: (ItemResult | undefined)[] = new Array(Array.isArray(items) ? items.length : items.count)
+    const payload = Array.isArray(items) ? items : items.json
     // isolated-vm rethrows a promise rejection nobody handled at the end of the call that caused it;
     // the call's work is done by then. PostHog logs those; so do we, on the batch's last result.
     const unhandled: string[] = []
@@ -178,10 +212,10 @@ export class PluginIsolate {
     // limit stops it with no item to fail. Recorded on the last finished item, not dropped.
     const runaway: { during: string; ms: number }[] = []
     let answer: unknown
-    const step = (name: string, args: unknown[]): boolean => {
+    const step = async (name: string, args: unknown[]): Promise<boolean> => {
       const started = performance.now()
       try {
-        answer = this.call(name, args, timeoutMs)
+        answer = await this.cross(name, args, timeoutMs)
         return true
       } catch (error) {
         if (this.dead) return false
@@ -192,41 +226,50 @@ export class PluginIsolate {
         }
         // vm2's text for a synchronous overrun; the isolate fails that item and goes on with the next.
         const ms = Math.round(performance.now() - started)
-        if (!step('abortCurrent', [{ name: 'Error', message: `Script execution timed out after ${timeoutMs}ms` }])) return false
+        if (!(await step('abortCurrent', [{ name: 'Error', message: `Script execution timed out after ${timeoutMs}ms` }]))) return false
         if (answer === false) runaway.push({ during: name, ms })
         return true
       }
     }
-    if (!step('start', limits.now === undefined ? [method, items] : [method, items, limits.now])) return this.failRest(results, 0)
+    if (!(await step('start', [method, payload, limits.now ?? null, limits.cacheEpoch]))) return this.failRest(results, 0)
     let itemIndex = 0
-    let itemStarted = performance.now()
+    // In debug mode a clock that stands still while the debugger holds the call paused.
+    const now = this.debug ? () => this.debug!.now() : () => performance.now()
+    let itemStarted = now()
     for (;;) {
       if (this.dead) return this.failRest(results, itemIndex)
       let state: CollectState
       try {
-        state = this.call('collect', [], 1000) as CollectState
+        state = (await this.cross('collect', [], 1000)) as CollectState
       } catch (error) {
         if (this.dead || TIMED_OUT.test((error as Error).message)) throw error
         unhandled.push((error as Error)?.message ?? String(error))
-        state = this.call('recollect', [], 1000) as CollectState
+        state = (await this.cross('recollect', [], 1000)) as CollectState
       }
       if (state.index !== itemIndex) {
         itemIndex = state.index
-        itemStarted = performance.now()
+        itemStarted = now()
       }
       if (state.done) {
         // Host work asked for in the last slice and not awaited (an un-awaited storage.set or
         // jobs.x().runNow() right before returning): PostHog performs it, so does the studio.
         if (state.requests.length > 0 && !this.dead) {
           const answers = await answerWithin(state.requests, handler, timeoutMs)
-          if (answers !== 'timeout') step('resume', [answers])
+          if (answers !== 'timeout') await step('resume', [answers])
+        }
+        let cacheFailures: string[] = []
+        if (state.cacheWrites && !this.dead) {
+          if (options.deferCacheWrites) options.deferCacheWrites(state.cacheWrites)
+          else cacheFailures = await writeCache(state.cacheWrites, handler)
         }
         const out = state.results ?? []
         for (let i = 0; i < out.length; i++) {
-          const r = out[i] as ItemResult & { json?: string }
+          const r = out[i]
           // The isolate leaves empty lists out; give every result its full shape.
-          r.value = r.json === undefined ? undefined : JSON.parse(r.json)
-          delete r.json
+          if (!valuesAsJson) {
+            r.value = r.json === undefined ? undefined : JSON.parse(r.json)
+            delete r.json
+          }
           r.logs ??= []
           r.captures ??= []
           r.apiCalls ??= []
@@ -238,25 +281,26 @@ export class PluginIsolate {
           for (const message of unhandled) last.logs.push({ level: 'error', message: `Unhandled promise rejection: ${message}`, time: Date.now() })
         }
         if (last && runaway.length) this.recordRunaway(last, method, runaway, limits)
+        if (last) for (const message of cacheFailures) last.logs.push({ level: 'error', message, time: Date.now() })
         return results as ItemResult[]
       }
       if (state.requests.length > 0) {
-        const remaining = timeoutMs - (performance.now() - itemStarted)
+        const remaining = timeoutMs - (now() - itemStarted)
         const answers = await answerWithin(state.requests, handler, remaining)
         if (answers === 'timeout') {
-          if (!step('abortCurrent', [{ name: 'TimeoutError', message: asyncTimeout() }])) return this.failRest(results, itemIndex)
+          if (!(await step('abortCurrent', [{ name: 'TimeoutError', message: asyncTimeout() }]))) return this.failRest(results, itemIndex)
           continue
         }
-        if (!step('resume', [answers])) return this.failRest(results, itemIndex)
+        if (!(await step('resume', [answers]))) return this.failRest(results, itemIndex)
         continue
       }
       if (state.stuck) {
         const message = `${asyncTimeout()} — it waits on nothing that can ever settle (the sandbox has no timers), so Plugin Studio stopped it at once`
-        if (!step('abortCurrent', [{ name: 'TimeoutError', message }])) return this.failRest(results, itemIndex)
+        if (!(await step('abortCurrent', [{ name: 'TimeoutError', message }]))) return this.failRest(results, itemIndex)
         continue
       }
       // Not done, nothing asked, not parked: a slice ended by itself. Go on.
-      if (!step('resume', [[]])) return this.failRest(results, itemIndex)
+      if (!(await step('resume', [[]]))) return this.failRest(results, itemIndex)
     }
   }
 
@@ -266,8 +310,16 @@ export class PluginIsolate {
     return this.call('strayLogs', [], 1000) as ItemResult['logs']
   }
 
+  /** The plugin's meta.global, described as JSON-safe values (reading it may run plugin getters: bounded by 1 s). */
+  inspectGlobal(): unknown {
+    if (this.dead) return undefined
+    return JSON.parse(this.call('inspectGlobal', [], 1000) as string)
+  }
+
   heapBytes(): number {
     if (this.dead) return 0
+    // A synchronous look at an isolate a debug call holds (maybe paused) would wait for it forever.
+    if (this.debug && this.debug.busy > 0) return 0
     const h = this.isolate.getHeapStatisticsSync()
     return h.used_heap_size + h.externally_allocated_size
   }
@@ -316,6 +368,33 @@ export class PluginIsolate {
     }
   }
 
+  /**
+   * run()'s crossings: synchronous, or in debug mode a promise (the isolate runs on isolated-vm's
+   * threads and a breakpoint may pause it; runtime/debug/debug-calls.ts keeps the time limit).
+   */
+  private cross(name: string, args: unknown[], timeout: number): unknown {
+    if (!this.debug) return this.call(name, args, timeout)
+    return this.debugCall(name, args, timeout)
+  }
+
+  private async debugCall(name: string, args: unknown[], timeout: number): Promise<unknown> {
+    try {
+      if (name === 'collect') {
+        try {
+          return await this.debug!.apply(this.entry.collect, [], timeout)
+        } catch (error) {
+          if ((error as Error).name !== 'DataCloneError' && !/could not be cloned/i.test((error as Error).message)) throw error
+          await this.debug!.apply(this.entry.sanitizeResults, [], timeout)
+          return await this.debug!.apply(this.entry.recollect, [], timeout)
+        }
+      }
+      return await this.debug!.apply(this.entry[name], args, timeout)
+    } catch (error) {
+      this.noteDeath(error)
+      throw error
+    }
+  }
+
   private call(name: string, args: unknown[], timeout: number): unknown {
     enterCall(timeout, this.owner)
     try {
@@ -351,6 +430,16 @@ function withoutHostStack(fn: (...args: unknown[]) => unknown): (...args: unknow
       clean.stack = `${clean.name}: ${clean.message}`
       throw clean
     }
+  }
+}
+
+/** Applies a task's cache writes; one log line per write the store refused. */
+export async function writeCache(writes: CacheWrite[], handler: HostOpHandler): Promise<string[]> {
+  try {
+    const results = (await handler('cacheWrites', [writes], -1)) as { ok: boolean; error?: { message: string } }[]
+    return results.flatMap((r, i) => (r.ok ? [] : [`cache.${writes[i].op}(${JSON.stringify(writes[i].args[0])}) failed when written to the store: ${r.error?.message}`]))
+  } catch (error) {
+    return [`Writing the cache failed: ${(error as Error)?.message ?? String(error)}`]
   }
 }
 

@@ -106,6 +106,29 @@ test('JSON Lines with bad lines: the good events are still usable', () => {
   assert.deepEqual(parsed.events, good)
 })
 
+test('JSON Lines with many bad lines among good ones (generated): every bad line named, the good events usable, in order', () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(event.map((e) => ({ good: e })), brokenLine.map((line) => ({ bad: line }))), { minLength: 2, maxLength: 30 }), (mix) => {
+      // The first line is a good event, so the file reads as JSON Lines.
+      const lines: ({ good: Record<string, unknown> } | { bad: string })[] = [{ good: { event: 'first' } }, ...mix]
+      const text = lines.map((l) => ('good' in l ? JSON.stringify(l.good) : l.bad.replace(/\n/g, ' '))).join('\n')
+      const badLines = lines.flatMap((l, i) => ('bad' in l ? [i + 1] : []))
+      const parsed = parse(text) as EventsParse & { problems?: { line?: number }[]; events?: unknown[] }
+      const good = lines.flatMap((l) => ('good' in l ? [l.good] : []))
+      if (badLines.length === 0) {
+        assert.ok(parsed.ok)
+        return
+      }
+      assert.equal(parsed.ok, false)
+      if (parsed.ok) return
+      assert.equal(parsed.problem.line, badLines[0], 'the first problem is the first bad line')
+      assert.deepEqual(parsed.problems?.map((p) => p.line), badLines, 'every bad line is named')
+      assert.equal(JSON.stringify(parsed.events), JSON.stringify(good), 'the good events come back, in order, exactly as given')
+    }),
+    { numRuns: RUNS },
+  )
+})
+
 test('arrays and single documents with things that are not events: the problem says which one', () => {
   fc.assert(
     fc.property(fc.array(event, { maxLength: 5 }), fc.nat(), notAnEvent, (events, at, bad) => {

@@ -149,6 +149,8 @@ const HOSTILE_CASES: HostileCase[] = [
   { name: 'atomics-wait-forever', behaviour: 'Atomics.wait on a value nobody changes', expect: 'event-error', error: TIMED_OUT },
   { name: 'wasm-infinite-loop', behaviour: 'a WebAssembly function that loops forever', expect: 'event-error', error: TIMED_OUT },
   { name: 'recursion-deep', behaviour: 'unbounded recursion', expect: 'event-error', error: /Maximum call stack size exceeded/ },
+  { name: 'recursion-deep-setup', behaviour: 'unbounded recursion in setupPlugin', expect: 'setup-error', error: /Maximum call stack size exceeded/ },
+  { name: 'loop-async-setup', behaviour: 'while (true) await Promise.resolve() in setupPlugin', expect: 'setup-error', error: TIMED_OUT, attempts: 5 },
   // ---- memory --------------------------------------------------------------------------------------
   { name: 'memory-array-growth', behaviour: 'an array growing without end', expect: 'event-error', error: MEMORY, disabledAfterCrash: true },
   { name: 'memory-huge-string', behaviour: 'a string doubling without end', expect: 'event-error', error: MEMORY },
@@ -166,6 +168,17 @@ const HOSTILE_CASES: HostileCase[] = [
   },
   { name: 'log-line-huge', behaviour: 'a 24 MB log line', expect: 'handled', check: capsLogs },
   { name: 'log-lines-millions', behaviour: '2 million log lines', expect: 'handled', check: capsLogs },
+  {
+    name: 'log-unprintable',
+    behaviour: 'console.log of cyclic objects, throwing getters and Proxies, 100 000-level nesting, a 5-million-item array',
+    expect: 'handled',
+    check: (ctx) => {
+      for (const r of ctx.results) {
+        assert.ok(logBytes(r) <= 4 * MIB, `${Math.round(logBytes(r) / MIB)} MB of logs for one event`)
+        if (hostileErrors(r).length === 0) assert.ok(r.logs.some((l) => l.plugin === HOSTILE), 'the plugin ran but none of its log lines was recorded')
+      }
+    },
+  },
   { name: 'capture-loop', behaviour: 'posthog.capture in an endless loop', expect: 'event-error', error: new RegExp(`${MEMORY.source}|${TIMED_OUT.source}`, 'i') },
   {
     name: 'jobs-self-scheduling',
@@ -198,6 +211,18 @@ const HOSTILE_CASES: HostileCase[] = [
     expect: 'neutralised',
     check: (ctx) => {
       for (const r of ctx.results) assert.equal(Object.hasOwn(r.output?.properties ?? {}, 'polluted'), false, 'pollution reached the event')
+    },
+  },
+  {
+    name: 'pollute-via-json',
+    behaviour: 'Object.prototype polluted through a naive merge of JSON with __proto__ / constructor.prototype keys',
+    expect: 'neutralised',
+    check: (ctx) => {
+      for (const r of ctx.results) {
+        const p = r.output?.properties ?? {}
+        for (const key of ['polluted', 'polluted_too', 'polluted3', 'injected']) assert.equal(Object.hasOwn(p, key) || Object.hasOwn(r.output ?? {}, key), false, `"${key}" reached the event`)
+      }
+      assert.equal(({} as Record<string, unknown>).polluted, undefined, "the host's Object.prototype was polluted")
     },
   },
   { name: 'pollute-thenable', behaviour: 'Object.prototype.then that never settles', expect: 'handled' },
@@ -274,6 +299,7 @@ const HOSTILE_CASES: HostileCase[] = [
   { name: 'cache-many-keys', behaviour: 'a million meta.cache writes, not awaited', expect: 'handled' },
   { name: 'storage-huge-value', behaviour: 'a 24 MB meta.storage value', expect: 'handled' },
   { name: 'storage-many-keys', behaviour: 'a million meta.storage writes queued at once', expect: 'handled' },
+  { name: 'storage-huge-key', behaviour: 'a 16 MB meta.storage key', expect: 'handled' },
   { name: 'fetch-file-url', behaviour: 'fetch of file:///etc/passwd and friends', expect: 'handled', check: fetchRefused },
   { name: 'fetch-metadata-address', behaviour: 'fetch of 169.254.169.254 (and disguised forms)', expect: 'handled', check: fetchRefused },
   {
@@ -297,6 +323,13 @@ const HOSTILE_CASES: HostileCase[] = [
       assert.deepEqual(ctx.probeRequests.splice(0), [], 'the plugin reached a server on 127.0.0.1')
       fetchRefused(ctx)
     },
+  },
+  {
+    name: 'fetch-other-host',
+    behaviour: 'fetch of hosts an allow-list of api.example.com does not name (look-alikes, userinfo tricks, other schemes)',
+    expect: 'handled',
+    options: { fetchPolicy: { mode: 'allow', allowHosts: ['api.example.com'] } },
+    check: fetchRefused,
   },
   {
     name: 'fire-and-forget-writes',

@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url'
 import { connect } from '../../../common/rpc/rpc.ts'
 import type { Client } from '../../../common/rpc/rpc.ts'
 import type { PluginEvent } from '../../../common/plugin/event.ts'
-import { eventDepthError, expandEventResults, refusedEventResult } from '../../../common/protocol/runtime.ts'
-import type { CapturedRecord, ClockReport, EventResult, LoadRequest, LoadResult, RuntimeEvents, RuntimeInspection, RuntimeMethods, RuntimeRecords, RuntimeStatus, RuntimeTimeState, TeardownResult } from '../../../common/protocol/runtime.ts'
+import { eventDepthError, EVENTS_PER_CHUNK, expandEventResults, MAX_EVENT_DEPTH, refusedEventResult } from '../../../common/protocol/runtime.ts'
+import type { DebugBreakpoint, DebugBreakpointState, DebugCommand, DebugProperty, DebugValue } from '../../../common/protocol/runtime.ts'
+import type { CapturedRecord, ClockReport, EventBatch, EventResult, WireEventResult, LoadRequest, LoadResult, RuntimeEvents, RuntimeInspection, RuntimeMethods, RuntimeRecords, RuntimeStatus, RuntimeTimeState, TeardownResult } from '../../../common/protocol/runtime.ts'
 import { findRuntimeNode } from './find-node.ts'
 import { childTransport } from './ipc-transport.ts'
 
@@ -36,9 +37,12 @@ interface Access {
   write: Set<string>
 }
 
+/** The events a call would lose if the process died: listed only when that happens. */
+type Lost = readonly string[] | (() => string[])
+
 interface InFlight {
   method: string
-  lost: string[]
+  lost: Lost
   reject: (error: Error) => void
 }
 
@@ -46,6 +50,21 @@ function describeEvent(event: PluginEvent, index: number): string {
   const uuid = event && typeof event === 'object' && typeof event.uuid === 'string' ? event.uuid : null
   const name = event && typeof event === 'object' && typeof event.event === 'string' ? event.event : '?'
   return uuid ? `${name} ${uuid}` : `${name} (#${index + 1} of the call)`
+}
+
+/**
+ * An event as JSON, or why it cannot go. A text of n characters nests at most n/2 levels: only long
+ * ones need the walk that counts their depth.
+ */
+function eventJson(event: PluginEvent): { text: string | null; error: string | null } {
+  let text: string
+  try {
+    text = JSON.stringify(event) ?? 'null'
+  } catch (error) {
+    return { text: null, error: eventDepthError(event) ?? `The event cannot be sent: ${(error as Error)?.message ?? String(error)}` }
+  }
+  const tooDeep = text.length > 2 * MAX_EVENT_DEPTH ? eventDepthError(event) : null
+  return tooDeep ? { text: null, error: tooDeep } : { text, error: null }
 }
 
 export class RuntimeCrashError extends Error {
@@ -101,7 +120,7 @@ export class Runner {
     const args = ['--no-node-snapshot', ...this.permissionFlags(), RUNTIME_ENTRY]
     // stdout is piped, never inherited: what the runtime prints must not land in the caller's stdout
     // (`plugin-studio run --json`); it goes to the runner's stderr.
-    const child = spawn(this.nodePath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' })
+    const child = spawn(this.nodePath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' })
     this.child = child
     this.stderrTail = ''
     child.stdout?.setEncoding('utf8')
@@ -172,7 +191,7 @@ export class Runner {
     if (this.closing) return
     const why = signal ? `signal ${signal}` : `exit code ${code}`
     const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ')
-    const lost = [...this.inFlight].flatMap((f) => f.lost)
+    const lost = [...this.inFlight].flatMap((f) => (typeof f.lost === 'function' ? f.lost() : f.lost))
     const calls = [...this.inFlight].map((f) => f.method)
     const disabled = this.disableWatchdogCulprit(calls)
     const message = `The plugin runtime process died (${why})${calls.length ? ` during ${calls.join(', ')}` : ''}${tail ? `: ${tail}` : ''}. It was restarted${this.lastLoad ? ' and the plugins reloaded' : ''}${disabled ? `, ${disabled} disabled (load it again to enable it)` : ''}.`
@@ -228,7 +247,7 @@ export class Runner {
   }
 
   /** Runs one call; if the process dies meanwhile, rejects with what was lost (never silently). */
-  private async call<T>(method: string, lost: string[], run: (client: Client<RuntimeMethods, RuntimeEvents>) => Promise<T>): Promise<T> {
+  private async call<T>(method: string, lost: Lost, run: (client: Client<RuntimeMethods, RuntimeEvents>) => Promise<T>): Promise<T> {
     const client = await this.ready()
     return new Promise<T>((resolveCall, rejectCall) => {
       const entry: InFlight = { method, lost, reject: rejectCall }
@@ -285,13 +304,30 @@ export class Runner {
   }
 
   processEvents(events: PluginEvent[]): Promise<EventResult[]> {
-    if (!Array.isArray(events)) return this.call('processEvents', [], async (c) => expandEventResults(events, await c.processEvents(events)))
-    // An event nested too deep fails alone here: sent, it would overflow the stack serialising the call.
-    const refused = events.map((e) => eventDepthError(e))
-    const sent = events.filter((_, i) => refused[i] === null)
-    const lost = events.map(describeEvent).filter((_, i) => refused[i] === null)
+    if (!Array.isArray(events)) return Promise.reject(new Error('processEvents expects an array of events'))
+    // Events travel as JSON text, in chunks the runtime hands to the isolates as they are. An event
+    // nested too deep (or that JSON cannot carry) fails alone here.
+    const refused: (string | null)[] = []
+    const sent: number[] = []
+    const chunks: EventBatch['chunks'] = []
+    let chunk = ''
+    let count = 0
+    for (let i = 0; i < events.length; i++) {
+      const { text, error } = eventJson(events[i])
+      refused.push(error)
+      if (text === null) continue
+      sent.push(i)
+      chunk += count === 0 ? text : `,${text}`
+      if (++count === EVENTS_PER_CHUNK) {
+        chunks.push({ json: `[${chunk}]`, count })
+        chunk = ''
+        count = 0
+      }
+    }
+    if (count > 0) chunks.push({ json: `[${chunk}]`, count })
+    const lost = () => sent.map((i) => describeEvent(events[i], i))
     return this.call('processEvents', lost, async (c) => {
-      const wire = sent.length > 0 || refused.every((r) => r === null) ? await c.processEvents(sent) : []
+      const wire = sent.length > 0 || events.length === 0 ? (JSON.parse(await c.processEvents({ chunks })) as WireEventResult[]) : []
       let k = 0
       return expandEventResults(
         events,
@@ -342,6 +378,39 @@ export class Runner {
   /** Each plugin's meta.cache keys (values, TTLs) and meta.storage contents. */
   inspect(): Promise<RuntimeInspection> {
     return this.call('inspect', [], (c) => c.inspect())
+  }
+
+  // ---- debugging (runtime/debug; the pipeline must be loaded with options.debug) ----
+
+  /** Replaces every breakpoint; answers where each landed. */
+  debugSetBreakpoints(breakpoints: DebugBreakpoint[]): Promise<DebugBreakpointState[]> {
+    return this.call('debugSetBreakpoints', [], (c) => c.debugSetBreakpoints(breakpoints))
+  }
+
+  /** Continue, step, pause, or stop debugging (breakpoints off, the paused call goes on). */
+  debugCommand(command: DebugCommand): Promise<void> {
+    return this.call('debugCommand', [], (c) => c.debugCommand(command))
+  }
+
+  debugEvaluate(callFrameId: string, expression: string): Promise<{ value: DebugValue; error?: string }> {
+    return this.call('debugEvaluate', [], (c) => c.debugEvaluate({ callFrameId, expression }))
+  }
+
+  debugGetProperties(objectId: string): Promise<DebugProperty[]> {
+    return this.call('debugGetProperties', [], (c) => c.debugGetProperties(objectId))
+  }
+
+  /** A raw CDP session for an external DevTools; its messages arrive as 'debugCdp' events. */
+  debugCdpOpen(plugin?: string): Promise<{ session: string; plugin: string }> {
+    return this.call('debugCdpOpen', [], (c) => c.debugCdpOpen(plugin ? { plugin } : {}))
+  }
+
+  debugCdpSend(session: string, message: string): Promise<void> {
+    return this.call('debugCdpSend', [], (c) => c.debugCdpSend({ session, message }))
+  }
+
+  debugCdpClose(session: string): Promise<void> {
+    return this.call('debugCdpClose', [], (c) => c.debugCdpClose(session))
   }
 
   on<K extends keyof RuntimeEvents>(name: K, listener: (payload: RuntimeEvents[K]) => void): () => void {

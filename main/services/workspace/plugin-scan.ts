@@ -4,6 +4,9 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { parsePluginJson } from '../../../common/plugin/plugin-json.ts'
 import type { PluginSummary } from '../../../common/protocol/studio.ts'
 
+/** plugin.json is a few kilobytes; a bigger one is refused before it is read into memory. */
+export const MAX_PLUGIN_JSON_BYTES = 5 * 1024 * 1024
+
 /** How deep below the workspace plugin folders are looked for (`plugins/group/my-plugin` is 3). */
 export const PLUGIN_SCAN_DEPTH = 3
 
@@ -50,6 +53,10 @@ export async function summarisePlugin(root: string, id: string): Promise<PluginS
   const file = `${id}/plugin.json`
   let text: string
   try {
+    const size = (await stat(path.join(dir, 'plugin.json'))).size
+    if (size > MAX_PLUGIN_JSON_BYTES) {
+      return { id, name: folderName, description: null, entry: null, config: [], problems: [{ file, message: `Too large: ${size} bytes; plugin.json may be at most ${MAX_PLUGIN_JSON_BYTES} bytes` }] }
+    }
     text = await readFile(path.join(dir, 'plugin.json'), 'utf8')
   } catch (error) {
     return { id, name: folderName, description: null, entry: null, config: [], problems: [{ file, message: `Cannot read: ${(error as Error).message}` }] }

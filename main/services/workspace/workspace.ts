@@ -4,7 +4,7 @@ import path from 'node:path'
 import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises'
 import type { FileChange, FileContent, FileEntry, PluginSummary, WorkspaceInfo, WriteFileOptions } from '../../../common/protocol/studio.ts'
-import { writeFileAtomic } from './atomic-write.ts'
+import { SaveError, writeFileAtomic, type WriteLayer } from './atomic-write.ts'
 import { PathError, normaliseRelative, resolveInside } from './paths.ts'
 import { findPluginFolders, summarisePlugin } from './plugin-scan.ts'
 import { isIgnoredPath, watchTree, type TreeChange, type TreeWatcher } from './watcher.ts'
@@ -32,14 +32,17 @@ export class Workspace {
   private readonly known = new Map<string, string>()
   private readonly ownChanges = new Map<string, number>()
   private watcher: TreeWatcher | undefined
+  /** The file-system calls of saves; tests inject failures (full disk, read-only) here. */
+  private readonly writeLayer: WriteLayer | undefined
 
-  private constructor(dir: string, isDefault: boolean) {
+  private constructor(dir: string, isDefault: boolean, writeLayer?: WriteLayer) {
     this.dir = dir
     this.isDefault = isDefault
+    this.writeLayer = writeLayer
   }
 
   /** Opens an existing folder; the error names the folder when it is missing or not a folder. */
-  static async open(dir: string, options: { isDefault?: boolean } = {}): Promise<Workspace> {
+  static async open(dir: string, options: { isDefault?: boolean; writeLayer?: WriteLayer } = {}): Promise<Workspace> {
     const absolute = path.resolve(dir)
     let info
     try {
@@ -48,7 +51,7 @@ export class Workspace {
       throw new Error(`Workspace folder ${absolute} does not exist`)
     }
     if (!info.isDirectory()) throw new Error(`Workspace ${absolute} is not a folder`)
-    return new Workspace(await realpath(absolute), options.isDefault ?? false)
+    return new Workspace(await realpath(absolute), options.isDefault ?? false, options.writeLayer)
   }
 
   info(): WorkspaceInfo {
@@ -135,10 +138,12 @@ export class Workspace {
     }
     const existing = await stat(file).catch(() => null)
     if (existing && !existing.isFile()) throw new Error(`${clean} is a folder, not a file`)
-    await mkdir(path.dirname(file), { recursive: true })
+    await mkdir(path.dirname(file), { recursive: true }).catch((error: unknown) => {
+      throw new SaveError(clean, error)
+    })
     this.markOwn(clean)
     // Write through a link inside the workspace to its real file, so the link itself survives.
-    await writeFileAtomic(existing ? await realpath(file) : file, content)
+    await writeFileAtomic(existing ? await realpath(file) : file, content, { layer: this.writeLayer, label: clean })
     const version = versionOf(content)
     this.known.set(clean, version)
     return { path: clean, content, version }
@@ -256,4 +261,4 @@ async function exists(file: string): Promise<boolean> {
   return stat(file).then(() => true, () => false)
 }
 
-export { PathError }
+export { PathError, SaveError }
