@@ -150,6 +150,9 @@ export class Pipeline {
       const logs: LogEntry[] = []
       plugin.now = () => this.clock.now()
       plugin.lateLog = (entry) => this.route(entry)
+      plugin.beforeTask = async () => {
+        for (const other of this.plugins) if (other !== plugin && other.cacheNamespace === plugin.cacheNamespace) await other.settled()
+      }
       await plugin.load(logs, { now: () => this.clock.now(), handlers: this.hostHandlers(plugin) })
       if (plugin.loaded) {
         const sink: EngineSink = { log: (entry) => this.route(entry) }
@@ -449,14 +452,21 @@ export class Pipeline {
   async advance(ms: number): Promise<ClockReport> {
     this.requireLoaded()
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new Error(`advance needs a duration of 0 ms or more, not ${String(ms)}`)
+    await this.settleCaches()
     const started = performance.now()
     return this.report(await this.clock.advance(ms, { maxWallMs: this.wallBudgetMs() }), started)
   }
 
   async runUntilIdle(): Promise<ClockReport> {
     this.requireLoaded()
+    await this.settleCaches()
     const started = performance.now()
     return this.report(await this.clock.runUntilIdle({ maxWallMs: this.wallBudgetMs() }), started)
+  }
+
+  /** The cache writes still waiting go to the store before the clock moves (their TTLs start now). */
+  private async settleCaches(): Promise<void> {
+    for (const plugin of this.plugins) await plugin.settled()
   }
 
   private wallBudgetMs(): number {
@@ -492,6 +502,7 @@ export class Pipeline {
     const task = String(request.task)
     if (!scheduler || !isScheduledTask(task)) throw new Error(`fireScheduled: the plugin "${plugin.name}" does not export ${task}; it exports ${plugin.caps.scheduledTasks.join(', ') || 'no scheduled tasks'}`)
     if (plugin.state !== 'ready') throw new Error(`fireScheduled: ${plugin.name} is not set up (${plugin.state}); PostHog runs no scheduled tasks then`)
+    await this.settleCaches()
     await scheduler.fireNow(task)
     return this.report({ fired: [], errors: [], truncated: false, now: this.clock.now() })
   }

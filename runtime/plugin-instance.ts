@@ -14,7 +14,8 @@ import { effectiveConfig, readPluginFolder } from './plugin-folder.ts'
 import type { PluginFolder } from './plugin-folder.ts'
 import { PluginIsolate, writeCache } from './sandbox/plugin-isolate.ts'
 import { watchdogOwner } from './sandbox/watchdog.ts'
-import type { CacheWrite, Capabilities, HostOpHandler, ItemResult, JsonItems, SandboxError } from './sandbox/plugin-isolate.ts'
+import type { Capabilities, ItemResult, JsonItems, SandboxError } from './sandbox/plugin-isolate.ts'
+import { CacheWriteBehind } from './cache-write-behind.ts'
 import { StackMapper } from './stack-map.ts'
 import { debugHub } from './debug/debug-hub.ts'
 import type { PluginEngines } from './plugin-engines.ts'
@@ -45,10 +46,16 @@ export class PluginInstance {
   engines: PluginEngines | null = null
   /** The runtime clock (set by the pipeline); log times read it. */
   now: () => number = () => Date.now()
+  /** Runs before each task (set by the pipeline): other configs' waiting cache writes to this plugin's namespace go first. */
+  beforeTask: () => Promise<void> = async () => undefined
   /** Where lines about work done after a call answered go (set by the pipeline). */
   lateLog: (entry: LogEntry) => void = () => undefined
-  /** The embedded cache's writes of the last task, applied just after the call answered. */
-  private writesApplied: Promise<void> = Promise.resolve()
+  /** The embedded cache's writes, applied when the runtime is idle or someone reads the store. */
+  private readonly writeBehind = new CacheWriteBehind(async (writes) => {
+    if (!this.meta) return
+    const meta = this.meta
+    for (const message of await writeCache(writes, (kind, args) => meta.handle(kind, args))) this.lateLog(this.log('error', 'PLUGIN', message))
+  })
   /** For each fetch record of the current run, the index of the item that made it. */
   readonly fetchItems: number[] = []
   loadError: DescribedError | null = null
@@ -182,8 +189,11 @@ export class PluginInstance {
   /** Runs a sandbox task; a dead isolate (memory limit) fails the items and is replaced next time. */
   async run(method: string, items: unknown[] | JsonItems, valuesAsJson = false): Promise<ItemResult[]> {
     if (!this.sandbox || this.sandbox.dead) throw new Error(`${this.id}: no live isolate`)
-    await this.writesApplied
+    await this.writeBehind.busy()
+    await this.beforeTask()
     const handler = async (kind: string, args: unknown[], item: number) => {
+      // A read of the store must see the writes still waiting.
+      if (kind === 'cache') await this.writeBehind.flush()
       if (kind !== 'fetch') return this.meta!.handle(kind, args)
       // One record per fetch (performFetch records every outcome): filed under the item that asked.
       this.fetchItems.push(item)
@@ -196,26 +206,20 @@ export class PluginInstance {
       configId: this.configId,
       now: this.now(),
       cacheEpoch: this.meta ? this.meta.cache.externalWrites() : undefined,
-    }, { valuesAsJson, deferCacheWrites: this.meta?.cache.externalWrites() === null ? undefined : (writes) => this.deferWrites(writes, handler) })
+    // The embedded cache (in this process) on the virtual clock takes writes behind. A real Redis gets
+    // them before the call answers (others may read it at once), and so does a realtime clock (a TTL
+    // starts when its write reaches the store).
+    }, { valuesAsJson, deferCacheWrites: this.meta?.cache.externalWrites() === null || this.options.realtime ? undefined : (writes) => this.writeBehind.defer(writes) })
   }
 
-  /**
-   * The embedded cache (in this process) takes a task's writes after the call has answered, off the
-   * caller's path; every later use of the store waits for them (settled()). A real Redis gets them
-   * before the call answers: others may read it at once.
-   */
-  private deferWrites(writes: CacheWrite[], handler: HostOpHandler): void {
-    this.writesApplied = this.writesApplied
-      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-      .then(() => writeCache(writes, handler))
-      .then((failures) => {
-        for (const message of failures) this.lateLog(this.log('error', 'PLUGIN', message))
-      })
+  /** Configs of one plugin (the same plugin id) share its cache namespace. */
+  get cacheNamespace(): string {
+    return this.spec.pluginId ?? this.spec.id
   }
 
-  /** Resolves when the cache writes of earlier tasks are in the store. */
+  /** Resolves when every cache write so far is in the store (before it is read from outside, or the clock moves). */
   settled(): Promise<void> {
-    return this.writesApplied
+    return this.writeBehind.flush()
   }
 
   /** After a memory-limit kill: a fresh isolate; setupPlugin runs again on next use, as after a reload. */
@@ -271,9 +275,9 @@ export class PluginInstance {
   }
 
   async close(): Promise<void> {
-    await this.writesApplied
+    await this.writeBehind.flush()
     this.loaded = false
-    if (this.options.debug === true) debugHub.detach(this.id)
+    if (this.options.debug === true) await debugHub.detach(this.id)
     this.sandbox?.dispose()
     this.sandbox = null
     await this.meta?.close()

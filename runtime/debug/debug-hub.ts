@@ -32,7 +32,8 @@ class DebugHub {
 
   /** A plugin's new isolate (inspector on) in debug mode: its session, with the current breakpoints placed. */
   attach(plugin: string, isolate: ivm.Isolate, scriptName: string, compiled: CompiledPlugin): DebugCalls {
-    this.detach(plugin)
+    // A replaced isolate (after a memory-limit kill) is already gone: nothing to wait for.
+    void this.detach(plugin)
     const d = new PluginDebugger({
       plugin,
       slot: String(this.nextSlot++),
@@ -50,18 +51,19 @@ class DebugHub {
     return d.calls
   }
 
-  detach(plugin: string): void {
+  /** Ends the plugin's sessions; await it before disposing the isolate. */
+  async detach(plugin: string): Promise<void> {
     const d = this.debuggers.get(plugin)
     if (!d) return
     this.debuggers.delete(plugin)
     if (d.paused) this.emit('debugResumed', { plugin })
-    d.dispose()
     for (const [session, e] of this.external) {
       if (e.plugin !== plugin) continue
-      e.client.dispose(true)
+      e.client.dispose(d.isolate.isDisposed)
       this.external.delete(session)
       this.emit('debugCdp', { session, closed: true })
     }
+    await d.dispose()
   }
 
   async setBreakpoints(list: DebugBreakpoint[]): Promise<DebugBreakpointState[]> {

@@ -31,7 +31,7 @@ export class InspectorClient {
   send(method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
     if (this.closed) return Promise.reject(new Error('The debug session has ended'))
     const id = this.nextId++
-    return new Promise((resolve, reject) => {
+    const answer = new Promise<Record<string, unknown>>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
       try {
         this.session.dispatchProtocolMessage(JSON.stringify({ id, method, params }))
@@ -40,7 +40,17 @@ export class InspectorClient {
         reject(error instanceof Error ? error : new Error(String(error)))
       }
     })
+    this.inFlight.add(answer)
+    void answer.catch(() => undefined).finally(() => this.inFlight.delete(answer))
+    return answer
   }
+
+  /** Settles when no request of this client awaits its answer (an answer to a disconnected session aborts isolated-vm). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight])
+  }
+
+  private readonly inFlight = new Set<Promise<unknown>>()
 
   /** Sends a raw CDP message text (an external DevTools' request); its answer comes to `onRaw`. */
   sendRaw(text: string): void {

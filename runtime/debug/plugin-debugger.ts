@@ -148,10 +148,18 @@ export class PluginDebugger {
     return out
   }
 
-  /** Ends the session; the isolate goes with it (detach happens when the plugin's isolate is replaced or closed). */
-  dispose(): void {
+  /**
+   * Ends the session before its isolate is disposed: disconnecting lets the isolate process that
+   * (an async no-op waits for it); isolated-vm aborts or hangs when an isolate goes with a session
+   * still connected, or a session is disconnected while its isolate is torn down.
+   */
+  async dispose(): Promise<void> {
     this.calls.stop()
-    this.inspector.dispose(true)
+    if (this.isolate.isDisposed) return this.inspector.dispose(true)
+    await this.queue
+    await this.inspector.idle()
+    this.inspector.dispose()
+    await this.isolate.getHeapStatistics().catch(() => undefined)
   }
 
   /** A remote object with its id prefixed by this session's slot. */

@@ -23,6 +23,9 @@ export type CacheOp =
 
 export const CACHE_OPS = ['set', 'get', 'incr', 'expire', 'lpush', 'lrange', 'llen', 'lpop', 'lrem'] as const
 
+/** What applyBatch takes: the plugins' calls, and the host's coalesced run of a key's INCRs (runtime/cache-write-behind.ts). */
+export type BatchOp = CacheOp | { op: 'incrby'; args: [key: string, by: number] }
+
 /** A Redis command ready to send, and how to turn its reply into the plugin's value. */
 export interface CommandPlan {
   command: string
@@ -75,7 +78,7 @@ function asRedisString(value: unknown): string {
 
 const identity = (reply: unknown): unknown => reply
 
-export function planCacheOp(op: CacheOp, prefix: string, getMissing: CacheGetMissing): CommandPlan {
+export function planCacheOp(op: BatchOp, prefix: string, getMissing: CacheGetMissing): CommandPlan {
   const key = prefix + String(op.args[0])
   switch (op.op) {
     case 'set': {
@@ -109,9 +112,10 @@ export function planCacheOp(op: CacheOp, prefix: string, getMissing: CacheGetMis
       }
     }
     case 'incr':
+    case 'incrby':
       return {
-        command: 'incr',
-        args: [key],
+        command: op.op,
+        args: op.op === 'incrby' ? [key, op.args[1]] : [key],
         decode: (reply) => {
           if (typeof reply !== 'number' || Number.isNaN(reply)) throw new RedisReplyError(NOT_AN_INTEGER)
           return reply

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis'
 import { serializeError } from '../../common/rpc/messages.ts'
 import type { SerializedError } from '../../common/rpc/messages.ts'
 import { cacheKeyPrefix, planCacheOp } from './cache-commands.ts'
-import type { CacheGetMissing, CacheOp, CacheOptions, CommandPlan } from './cache-commands.ts'
+import type { BatchOp, CacheGetMissing, CacheOp, CacheOptions, CommandPlan } from './cache-commands.ts'
 import { openEmbedded, openRemote, redactRedisUrl } from './cache-connection.ts'
 import type { CacheConnection, CommandClient } from './cache-connection.ts'
 
@@ -19,7 +19,7 @@ import { clearEmbeddedCache as clearEmbedded } from './cache-connection.ts'
  */
 const namespaceWrites = new Map<string, number>()
 let clears = 0
-const WRITE_OPS = new Set(['set', 'incr', 'expire', 'lpush', 'lpop', 'lrem'])
+const WRITE_OPS = new Set(['set', 'incr', 'incrby', 'expire', 'lpush', 'lpop', 'lrem'])
 /** The commands whose key's PTTL applyBatch can bring along (`pttl` option). */
 const WITH_TTL = new Set(['get', 'incr'])
 
@@ -76,7 +76,7 @@ export interface CacheStore {
   lpop(key: string, count: number): Promise<string[] | null>
   lrem(key: string, count: number, element: unknown): Promise<number>
   /** Many ops in one host call and, for a real Redis, one round trip (a pipeline). Results in order. */
-  applyBatch(ops: CacheOp[], options?: ApplyBatchOptions): Promise<CacheOpResult[]>
+  applyBatch(ops: BatchOp[], options?: ApplyBatchOptions): Promise<CacheOpResult[]>
   /**
    * Writes to this namespace not made through applyBatch (the isolate's path) since the store opened:
    * when it changes, what the isolate read may be stale. Null for a real Redis (writers are invisible).
@@ -201,7 +201,7 @@ export function createCacheStore(options: CacheStoreOptions): CacheStore {
     return run(plan)
   }
 
-  async function applyBatch(ops: CacheOp[], batchOptions: ApplyBatchOptions = {}): Promise<CacheOpResult[]> {
+  async function applyBatch(ops: BatchOp[], batchOptions: ApplyBatchOptions = {}): Promise<CacheOpResult[]> {
     if (!Array.isArray(ops)) throw new Error('applyBatch expects an array of cache operations')
     const plans = ops.map((op): CommandPlan | Error => {
       try {

@@ -11,7 +11,7 @@ import type { Client } from '../../../common/rpc/rpc.ts'
 import type { PluginEvent } from '../../../common/plugin/event.ts'
 import { eventDepthError, EVENTS_PER_CHUNK, expandEventResults, MAX_EVENT_DEPTH, refusedEventResult } from '../../../common/protocol/runtime.ts'
 import type { DebugBreakpoint, DebugBreakpointState, DebugCommand, DebugProperty, DebugValue } from '../../../common/protocol/runtime.ts'
-import type { CapturedRecord, ClockReport, EventBatch, EventResult, WireEventResult, LoadRequest, LoadResult, RuntimeEvents, RuntimeInspection, RuntimeMethods, RuntimeRecords, RuntimeStatus, RuntimeTimeState, TeardownResult } from '../../../common/protocol/runtime.ts'
+import type { CapturedRecord, ClockReport, EventResult, WireEventResult, LoadRequest, LoadResult, RuntimeEvents, RuntimeInspection, RuntimeMethods, RuntimeRecords, RuntimeStatus, RuntimeTimeState, TeardownResult } from '../../../common/protocol/runtime.ts'
 import { findRuntimeNode } from './find-node.ts'
 import { childTransport } from './ipc-transport.ts'
 
@@ -24,6 +24,8 @@ export const RUNTIME_ENTRY = resolve(APP_ROOT, 'runtime/main.ts')
 /** How runtime/sandbox/watchdog.ts starts the line it writes before ending the process (main/ does not import runtime/). */
 const WATCHDOG_LINE = 'Plugin Studio watchdog:'
 const START_TIMEOUT_MS = 30_000
+/** Chunks of one processEvents call on their way to the runtime at once (see processEvents). */
+const PIPELINE_DEPTH = 2
 
 export interface RunnerOptions {
   nodePath?: string
@@ -303,35 +305,56 @@ export class Runner {
     await this.spawn()
   }
 
+  /**
+   * Runs events through the pipeline, in order. They travel as JSON text, in chunks of
+   * EVENTS_PER_CHUNK that the runtime hands to the isolates as they are; up to PIPELINE_DEPTH chunks
+   * are on their way at once, so this process serialises and parses while the runtime runs plugins.
+   * An event nested too deep (or that JSON cannot carry) fails alone here. If the runtime dies, the
+   * call rejects naming every event whose result had not come back.
+   */
   processEvents(events: PluginEvent[]): Promise<EventResult[]> {
     if (!Array.isArray(events)) return Promise.reject(new Error('processEvents expects an array of events'))
-    // Events travel as JSON text, in chunks the runtime hands to the isolates as they are. An event
-    // nested too deep (or that JSON cannot carry) fails alone here.
-    const refused: (string | null)[] = []
-    const sent: number[] = []
-    const chunks: EventBatch['chunks'] = []
-    let chunk = ''
-    let count = 0
-    for (let i = 0; i < events.length; i++) {
-      const { text, error } = eventJson(events[i])
-      refused.push(error)
-      if (text === null) continue
-      sent.push(i)
-      chunk += count === 0 ? text : `,${text}`
-      if (++count === EVENTS_PER_CHUNK) {
-        chunks.push({ json: `[${chunk}]`, count })
-        chunk = ''
-        count = 0
+    const refused: (string | null)[] = new Array(events.length).fill(null)
+    let next = 0
+    /** The next chunk of sendable events (with their indices), or null at the end. */
+    const nextChunk = (): { json: string; count: number; indices: number[] } | null => {
+      let json = ''
+      const indices: number[] = []
+      while (next < events.length && indices.length < EVENTS_PER_CHUNK) {
+        const i = next++
+        const { text, error } = eventJson(events[i])
+        if (text === null) refused[i] = error
+        else {
+          json += indices.length === 0 ? text : `,${text}`
+          indices.push(i)
+        }
       }
+      return indices.length > 0 ? { json: `[${json}]`, count: indices.length, indices } : null
     }
-    if (count > 0) chunks.push({ json: `[${chunk}]`, count })
-    const lost = () => sent.map((i) => describeEvent(events[i], i))
+    const done = new Array<boolean>(events.length).fill(false)
+    const lost = () => events.flatMap((e, i) => (done[i] || refused[i] !== null ? [] : [describeEvent(e, i)]))
     return this.call('processEvents', lost, async (c) => {
-      const wire = sent.length > 0 || events.length === 0 ? (JSON.parse(await c.processEvents({ chunks })) as WireEventResult[]) : []
-      let k = 0
+      const wire = new Array<WireEventResult | undefined>(events.length)
+      const send = async (chunk: { json: string; count: number; indices: number[] }) => {
+        const results = JSON.parse(await c.processEvents({ chunks: [{ json: chunk.json, count: chunk.count }] })) as WireEventResult[]
+        chunk.indices.forEach((index, k) => {
+          wire[index] = results[k]
+          done[index] = true
+        })
+      }
+      const inFlight = new Set<Promise<void>>()
+      for (let chunk = nextChunk(); chunk !== null; chunk = nextChunk()) {
+        const p = send(chunk).finally(() => inFlight.delete(p))
+        p.catch(() => undefined) // awaited below; a later chunk's failure must not go unhandled after an earlier one's
+        inFlight.add(p)
+        if (inFlight.size >= PIPELINE_DEPTH) await Promise.race(inFlight)
+      }
+      await Promise.all(inFlight)
+      // No events: the call still reaches the runtime (lazy setup, or its error when nothing is loaded).
+      if (events.length === 0) await c.processEvents({ chunks: [] })
       return expandEventResults(
         events,
-        refused.map((error) => (error === null ? wire[k++] : refusedEventResult(error))),
+        Array.from(wire, (w, i) => w ?? refusedEventResult(refused[i] ?? 'The runtime returned no result for this event')),
       )
     })
   }
