@@ -535,7 +535,7 @@ export class Pipeline {
       try {
         await plugin.settled()
         const [cache, storage] = await Promise.all([meta.cache.snapshot(), meta.storage.snapshot()])
-        plugins.push({ plugin: plugin.id, cache, storage, global: readGlobal(plugin) })
+        plugins.push({ plugin: plugin.id, cache, storage, global: await readGlobal(plugin) })
       } catch (error) {
         plugins.push({ plugin: plugin.id, cache: [], storage: [], error: (error as Error)?.message ?? String(error) })
       }
@@ -601,10 +601,10 @@ function stage(plugin: string, method: StageResult['method'], error: string | nu
 }
 
 /** A plugin's meta.global for the inspector; a description of the failure instead of throwing. */
-function readGlobal(plugin: { sandbox: { dead: string | null; inspectGlobal(): unknown } | null }): unknown {
+async function readGlobal(plugin: { sandbox: { dead: string | null; inspectGlobal(): Promise<unknown> } | null }): Promise<unknown> {
   if (!plugin.sandbox || plugin.sandbox.dead) return undefined
   try {
-    return plugin.sandbox.inspectGlobal()
+    return await plugin.sandbox.inspectGlobal()
   } catch (error) {
     return `[global could not be read: ${(error as Error)?.message ?? String(error)}]`
   }

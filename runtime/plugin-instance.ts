@@ -128,7 +128,11 @@ export class PluginInstance {
         fetchFixtures: this.options.fetchFixtures,
         ...hooks,
       })
-      this.instantiate()
+      try {
+        this.instantiate()
+      } finally {
+        this.takeTopLevelLogs(logs)
+      }
       this.loaded = true
       logs.push(this.log('info', 'SYSTEM', `Plugin loaded (instance ID ${INSTANCE_ID}).`))
     } catch (error) {
@@ -137,6 +141,15 @@ export class PluginInstance {
       logs.push(this.log('error', 'PLUGIN', this.loadError.logMessage))
       this.sandbox?.dispose()
       this.sandbox = null
+    }
+  }
+
+  /** What the plugin's top level logged (PostHog shows it in the plugin's logs). */
+  private takeTopLevelLogs(logs: LogEntry[]): void {
+    try {
+      for (const line of this.sandbox?.takeStrayLogs() ?? []) logs.push(this.log(line.level as LogLevel, 'CONSOLE', line.message))
+    } catch {
+      // The isolate died with the top level (memory limit): the load error says so.
     }
   }
 

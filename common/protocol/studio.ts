@@ -361,6 +361,12 @@ export type ConfigPatch = Record<string, string | null | ConfigAttachmentUpload>
 export const MISSING_CONFIG_ERROR = 'MissingConfigError'
 /** `error.name` of a setConfig refused because a secret has nowhere to go (no keychain, session-only not accepted). */
 export const NO_SECRET_STORE_ERROR = 'NoSecretStoreError'
+/**
+ * `error.name` of a runEvents the runtime process died in. The studio sends a run to the runtime in
+ * batches of EVENTS_PER_CHUNK; the message names the events without a result (the batch in flight and
+ * the ones after it). A request of at most EVENTS_PER_CHUNK events is one batch, so it loses no result.
+ */
+export const RUN_INTERRUPTED_ERROR = 'RunInterruptedError'
 
 /** How openExternal opened the link: the desktop shell opened the system browser, or the renderer must (`browser`). */
 export interface OpenExternalResult {
@@ -422,6 +428,7 @@ export type StudioCoreMethods = {
    * the plugin and fields (`Missing required config field of <plugin>: "API key" (apiKey). …`), when a
    * plugin lacks a required config value (loadPlugins likewise). setupPlugin errors are results, not
    * refusals: `setup[i].error` for plugin `setup[i].plugin` — the Configuration pane shows its own.
+   * If the runtime process dies meanwhile: an error named `RUN_INTERRUPTED_ERROR`.
    */
   runEvents(request: RunEventsRequest): Promise<RunOutcome>
   /** Runs teardownPlugin and disposes the pipeline. */

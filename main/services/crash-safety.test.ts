@@ -7,7 +7,7 @@ import path from 'node:path'
 import os from 'node:os'
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
 import type { StudioEvents } from '../../common/protocol/studio.ts'
 import type { PluginEvent } from '../../common/plugin/event.ts'
 import { Runner } from './runner/runner.ts'
@@ -16,6 +16,7 @@ import { SessionSecretStore } from './secrets/session-store.ts'
 import { StudioService } from './studio-service.ts'
 import { Workspace } from './workspace/workspace.ts'
 import { TEMP_PREFIX } from './workspace/atomic-write.ts'
+import { STALE_TEMP_MS } from './workspace/temp-sweep.ts'
 
 const WORKSPACE_TS = path.join(import.meta.dirname, 'workspace', 'workspace.ts')
 /** Generation `n` of the saved file: big enough that a write takes several syscalls, self-describing so a torn file is caught. */
@@ -43,7 +44,7 @@ function startSaveLoop(dir: string, first: number) {
   return { child, ready, exited, saved: () => [...out.matchAll(/saved (\d+)/g)].map((m) => Number(m[1])) }
 }
 
-test('the backend SIGKILLed at random points mid-save: the file is always a whole generation, temp files stay hidden', async (t) => {
+test('the backend SIGKILLed at random points mid-save: the file is always a whole generation, temp files stay hidden and are swept once stale', async (t) => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crash-save-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
   await mkdir(path.join(dir, 'hello'))
@@ -75,7 +76,14 @@ test('the backend SIGKILLed at random points mid-save: the file is always a whol
     assert.deepEqual((await workspace.listFiles('hello')).map((f) => f.path), ['hello/index.ts', 'hello/plugin.json'])
     assert.deepEqual((await workspace.listPlugins()).map((p) => p.id), ['hello'])
   }
-  console.log(`backend kills mid-save: ${KILLS}, last generation on disk ${lastSeen}, temp files left on disk (hidden): ${leftovers}`)
+  // Once stale, what the kills left behind goes when the workspace opens; the saved file stays.
+  const temps = (await readdir(path.join(dir, 'hello'))).filter((name) => name.startsWith(TEMP_PREFIX))
+  const then = new Date(Date.now() - STALE_TEMP_MS - 1000)
+  for (const name of temps) await utimes(path.join(dir, 'hello', name), then, then)
+  await Workspace.open(dir)
+  assert.deepEqual((await readdir(path.join(dir, 'hello'))).sort(), ['index.ts', 'plugin.json'])
+  assert.equal(await readFile(path.join(dir, 'hello', 'index.ts'), 'utf8'), generation(lastSeen))
+  console.log(`backend kills mid-save: ${KILLS}, last generation on disk ${lastSeen}, temp files left on disk (hidden): ${leftovers}, swept once stale: ${temps.length}`)
 })
 
 async function treeHash(dir: string): Promise<Map<string, string>> {
@@ -88,20 +96,31 @@ async function treeHash(dir: string): Promise<Map<string, string>> {
   return hashes
 }
 
-test('the runtime process killed mid-run: the workspace is intact, the run names the unprocessed events, the next run works', async (t) => {
+test('the runtime process killed mid-run: the workspace is intact, only the unprocessed events are named, processed ones keep their results, the next run works', async (t) => {
   const root = await mkdtemp(path.join(os.tmpdir(), 'crash-run-'))
   const dir = path.join(root, 'workspace')
   await mkdir(path.join(dir, 'slow'), { recursive: true })
   await writeFile(path.join(dir, 'slow', 'plugin.json'), JSON.stringify({ name: 'Slow', main: 'index.js' }))
-  // 20 ms of work per event: a 300-event run takes seconds, so the kill lands in its middle.
+  // 20 ms of work per event: a batch of 100 takes seconds, so the kill lands in its middle.
   await writeFile(path.join(dir, 'slow', 'index.js'), 'export function processEvent(event) { const end = Date.now() + 20; while (Date.now() < end) {} event.properties.slow = true; return event }\n')
   await writeFile(path.join(dir, 'slow', 'notes.md'), '# keep me\n')
   let runner: Runner | undefined
+  /** Called with each batch the studio sends to the runtime (the studio sends a run in batches). */
+  let onBatch: (events: PluginEvent[]) => void = () => {}
   const studio = new StudioService({
     workspace: await Workspace.open(dir),
     sampleEventsDir: null,
     secrets: new SecretsService(new SessionSecretStore()),
-    startRunner: async (onCrash) => (runner = await Runner.start({ onCrash })),
+    startRunner: async (onCrash) => {
+      const started = await Runner.start({ onCrash })
+      runner = started
+      const processEvents = started.processEvents.bind(started)
+      started.processEvents = (batch) => {
+        onBatch(batch)
+        return processEvents(batch)
+      }
+      return started
+    },
   })
   const seen: { name: keyof StudioEvents; payload: unknown }[] = []
   studio.subscribe((name, payload) => seen.push({ name, payload }))
@@ -119,22 +138,39 @@ test('the runtime process killed mid-run: the workspace is intact, the run names
     now: '2024-05-01T10:00:00.000Z',
     properties: {},
   }) as PluginEvent)
+  const name = (i: number) => `e${i} ${events[i].uuid}`
   await studio.runEvents({ plugins: ['slow'], events: events.slice(0, 1) })
   const before = await treeHash(dir)
+  // Two batches are on their way at a time; the third goes once the first came back. The kill lands
+  // in the middle of the second: events 0–99 are done, 100–199 running, 200–299 waiting in the runtime.
+  const batches: number[] = []
+  let killed: Promise<void> | undefined
+  onBatch = (batch) => {
+    batches.push(batch.length)
+    if (batches.length === 3) killed = new Promise((r) => setTimeout(r, 500)).then(() => void process.kill(runner!.pid!, 'SIGKILL'))
+  }
   const run = studio.runEvents({ plugins: ['slow'], events })
-  await new Promise((r) => setTimeout(r, 800))
-  assert.ok(runner?.pid)
-  process.kill(runner.pid, 'SIGKILL')
-  await assert.rejects(run, (error: Error & { lost?: string[] }) => {
-    assert.match(error.message, /runtime process died \(signal SIGKILL\)/)
-    assert.ok(error.lost && error.lost.length > 0, 'the error names the events that were not processed')
-    for (const name of error.lost) assert.match(name, /^e\d+ 0189a7b0-/)
-    return true
-  })
+  let interrupted: (Error & { lost?: string[]; results?: { output: PluginEvent | null }[]; processed?: number }) | undefined
+  await assert.rejects(run, (error: Error) => ((interrupted = error), true))
+  await killed
+  onBatch = () => {}
+  assert.deepEqual(batches, [100, 100, 100], 'the studio sends the run in batches of EVENTS_PER_CHUNK')
+  assert.ok(interrupted)
+  assert.equal(interrupted.name, 'RunInterruptedError')
+  assert.match(interrupted.message, /runtime process died \(signal SIGKILL\)/)
+  // Exactly the unprocessed events: the batch running and the one after it, in order.
+  assert.deepEqual(interrupted.lost, events.slice(100).map((_, i) => name(100 + i)))
+  assert.match(interrupted.message, /Events 101–300 of 300 were not processed: e100 0189a7b0-0000-7000-8000-000000000100, .*, and 195 more\. The 100 before them were processed and keep their results\./)
+  assert.doesNotMatch(interrupted.message, /\be(?:[0-9]|[1-9][0-9]) 0189a7b0-/, 'a processed event is named as lost')
+  // The processed events keep their results.
+  assert.equal(interrupted.processed, 100)
+  assert.deepEqual(interrupted.results?.map((r) => r.output?.event), events.slice(0, 100).map((e) => e.event))
+  assert.ok(interrupted.results?.every((r) => r.output?.properties?.slow === true))
+  // The UI's crash notice names the same events (the two batches that were in the runtime).
   const crashed = seen.find((s) => s.name === 'runtimeCrashed')?.payload as { lost: string[] } | undefined
-  assert.ok(crashed && crashed.lost.length > 0, 'the UI is told which events were lost')
+  assert.deepEqual(crashed?.lost, interrupted.lost, 'the UI is told which events were lost')
   assert.deepEqual(await treeHash(dir), before, 'the workspace changed when the runtime died')
   const again = await studio.runEvents({ plugins: ['slow'], events: events.slice(0, 3) })
   assert.deepEqual(again.results.map((r) => r.output?.properties?.slow), [true, true, true])
-  console.log(`runtime killed mid-run: ${crashed.lost.length} of ${events.length} events named as not processed`)
+  console.log(`runtime killed mid-run: ${interrupted.lost.length} of ${events.length} events named as not processed, ${interrupted.processed} kept their results`)
 })

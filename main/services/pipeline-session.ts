@@ -2,9 +2,10 @@
 // stale, and the runtime process itself (started on first use, started again after a crash).
 // Calls are serialised: a load never overlaps a run.
 import type { PluginEvent } from '../../common/plugin/event.ts'
-import type { ClockReport, EventResult, LoadRequest, LoadResult, PluginLoadResult, RuntimeEvents, RuntimeInspection, RuntimeTimeState, TeardownResult } from '../../common/protocol/runtime.ts'
-import { MAX_CLOCK_ADVANCE_MS, type ClockOutcome, type LoadOutcome, type PipelineState, type RunOutcome, type StudioEvents } from '../../common/protocol/studio.ts'
+import { EVENTS_PER_CHUNK, type ClockReport, type EventResult, type LoadRequest, type LoadResult, type PluginLoadResult, type RuntimeEvents, type RuntimeInspection, type RuntimeTimeState, type TeardownResult } from '../../common/protocol/runtime.ts'
+import { MAX_CLOCK_ADVANCE_MS, RUN_INTERRUPTED_ERROR, type ClockOutcome, type LoadOutcome, type PipelineState, type RunOutcome, type StudioEvents } from '../../common/protocol/studio.ts'
 import type { StepState } from '../../common/protocol/run-history.ts'
+import type { DebugBreakpoint, DebugBreakpointState, DebugCommand, DebugProperty, DebugValue } from '../../common/protocol/runtime.ts'
 import { StepHistory } from './step-history.ts'
 
 /** What the studio needs of main/services/runner's Runner. */
@@ -19,6 +20,14 @@ export interface PipelineRunner {
   inspect(): Promise<RuntimeInspection>
   on<K extends keyof RuntimeEvents>(name: K, listener: (payload: RuntimeEvents[K]) => void): () => void
   close(): Promise<void>
+  // Breakpoint debugging (main/services/debug; the runner relays runtime/debug).
+  debugSetBreakpoints(breakpoints: DebugBreakpoint[]): Promise<DebugBreakpointState[]>
+  debugCommand(command: DebugCommand): Promise<void>
+  debugEvaluate(callFrameId: string, expression: string): Promise<{ value: DebugValue; error?: string }>
+  debugGetProperties(objectId: string): Promise<DebugProperty[]>
+  debugCdpOpen(plugin?: string): Promise<{ session: string; plugin: string }>
+  debugCdpSend(session: string, message: string): Promise<void>
+  debugCdpClose(session: string): Promise<void>
 }
 
 export type CrashInfo = { message: string; lost: string[] }
@@ -27,6 +36,8 @@ type Emit = <K extends keyof StudioEvents>(name: K, payload: StudioEvents[K]) =>
 
 /** At most this many events per run request (a pasted file of a million events is a mistake). */
 export const MAX_EVENTS_PER_RUN = 10_000
+/** Batches of one run on their way to the runtime at once. */
+const RUN_PIPELINE_DEPTH = 2
 
 export class PipelineSession {
   private readonly startRunner: StartRunner
@@ -47,7 +58,11 @@ export class PipelineSession {
   /** Snapshot copying not yet paid for by run time (see snapshotAfter). */
   private snapshotDebtMs = 0
 
-  constructor(options: { startRunner: StartRunner; buildLoad: (plugins: string[]) => Promise<LoadRequest>; emit: Emit; history?: StepHistory }) {
+  /** Runs after every successful load (the debugger places its breakpoints in the fresh pipeline). */
+  private readonly afterLoad: ((runner: PipelineRunner) => Promise<void>) | undefined
+
+  constructor(options: { startRunner: StartRunner; buildLoad: (plugins: string[]) => Promise<LoadRequest>; emit: Emit; history?: StepHistory; afterLoad?: (runner: PipelineRunner) => Promise<void> }) {
+    this.afterLoad = options.afterLoad
     this.history = options.history ?? new StepHistory()
     this.startRunner = options.startRunner
     this.buildLoad = options.buildLoad
@@ -60,6 +75,11 @@ export class PipelineSession {
     // A config save between buildLoad reading the values and the load finishing: that load ran with
     // the old values, so the next run must load again.
     if (this.loading && (plugin === null || this.loading.includes(plugin))) this.changedWhileLoading = true
+  }
+
+  /** The runtime process's runner, when one is up (the debugger talks to it while a call is paused). */
+  get runtime(): PipelineRunner | null {
+    return this.runner
   }
 
   get loadedPlugins(): string[] {
@@ -88,7 +108,29 @@ export class PipelineSession {
       }
       const runner = await this.ensureRunner()
       const started = performance.now()
-      const results = await runner.processEvents(events)
+      // One runtime call per EVENTS_PER_CHUNK events (as the CLI does): if the runtime dies, the
+      // batches that came back keep their results and only the rest is named as not processed.
+      // Two batches are on their way at once (the runtime runs them in order, one after the other),
+      // so the runtime never waits for this process between them. No events still makes one call
+      // (lazy setup runs, or the runtime says nothing is loaded).
+      const results: EventResult[] = []
+      const inFlight: Promise<EventResult[]>[] = []
+      let next = 0
+      const send = () => {
+        const batch = runner.processEvents(events.slice(next, next + EVENTS_PER_CHUNK))
+        batch.catch(() => undefined) // awaited in turn below; a crash rejects both batches at once
+        inFlight.push(batch)
+        next += EVENTS_PER_CHUNK
+      }
+      send()
+      while (inFlight.length > 0) {
+        if (inFlight.length < RUN_PIPELINE_DEPTH && next < events.length) send()
+        try {
+          results.push(...(await inFlight.shift()!))
+        } catch (error) {
+          throw isCrash(error) ? new RunInterruptedError(error, events, results) : error
+        }
+      }
       this.noteAlive()
       const snapshot = await this.snapshotAfter(events.length, performance.now() - started)
       return { reloaded, setup: this.loaded?.setup ?? [], results, snapshot }
@@ -221,6 +263,7 @@ export class PipelineSession {
       this.noteAlive()
       this.loaded = { plugins: [...plugins], setup: result.setup }
       this.stale = this.changedWhileLoading
+      await this.afterLoad?.(runner)
       return result.setup
     } finally {
       this.loading = null
@@ -260,6 +303,46 @@ export class PipelineSession {
     this.queue = next.catch(() => {})
     return next
   }
+}
+
+/**
+ * A run the runtime process died in. `lost` names every event of the run without a result (the batches
+ * in flight and those not sent yet), in order; `results` holds the events before them, processed.
+ * Over the studio protocol only the message crosses: it names the range and the first few events.
+ */
+export class RunInterruptedError extends Error {
+  readonly lost: string[]
+  readonly results: EventResult[]
+  /** How many events of the run were processed (they come first). */
+  readonly processed: number
+  constructor(crash: Error, events: PluginEvent[], results: EventResult[]) {
+    const processed = results.length
+    const lost = events.slice(processed).map((event, i) => describeEvent(event, processed + i))
+    // The Runner's message lists the lost events of its one call; ours lists the run's.
+    const base = crash.message.replace(/ Lost events: [\s\S]*$/, '')
+    const shown = lost.slice(0, LOST_NAMES_SHOWN).join(', ') + (lost.length > LOST_NAMES_SHOWN ? `, and ${lost.length - LOST_NAMES_SHOWN} more` : '')
+    const which = lost.length === 1 && events.length === 1 ? 'The event was' : lost.length === 1 ? `Event ${events.length} of ${events.length} was` : `Events ${processed + 1}–${events.length} of ${events.length} were`
+    const kept = processed === 0 ? '' : ` The ${processed} before ${lost.length === 1 ? 'it' : 'them'} ${processed === 1 ? 'was' : 'were'} processed and keep their results.`
+    super(`${base} ${which} not processed: ${shown}.${kept}`, { cause: crash })
+    this.name = RUN_INTERRUPTED_ERROR
+    this.lost = lost
+    this.results = results
+    this.processed = processed
+  }
+}
+
+/** How many lost events the message names (all of them are in `lost`). */
+const LOST_NAMES_SHOWN = 5
+
+/** The Runner's crash error (a RuntimeCrashError: it carries the lost events). */
+function isCrash(error: unknown): error is Error & { lost: string[] } {
+  return error instanceof Error && Array.isArray((error as { lost?: unknown }).lost)
+}
+
+/** An event as crash reports name it: its name and uuid, as the Runner does. */
+function describeEvent(event: PluginEvent, index: number): string {
+  const uuid = typeof event.uuid === 'string' ? event.uuid : null
+  return uuid ? `${event.event} ${uuid}` : `${event.event} (#${index + 1} of the run)`
 }
 
 function checkPlugins(plugins: unknown): string[] {

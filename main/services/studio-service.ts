@@ -44,6 +44,8 @@ import { createPublishService, type PublishService, type ResolvedPlugin } from '
 import { PublishTargets } from './publish/publish-targets.ts'
 import type { SecretsService } from './secrets/secrets-service.ts'
 import { PipelineSession, type StartRunner } from './pipeline-session.ts'
+import { StudioDebugger } from './debug/studio-debugger.ts'
+import type { DebugCommand, DebugProperty, DebugValue, StudioBreakpoint, StudioBreakpointState } from '../../common/protocol/debug.ts'
 import type { SaveTestRequest, SaveTestResult, StepState } from '../../common/protocol/run-history.ts'
 import { saveRunAsTest } from './save-run-test.ts'
 import { openExternalUrl, type OpenExternal } from './open-external.ts'
@@ -81,6 +83,9 @@ export class StudioService implements StudioMethods {
   private readonly publish: PublishService
   private readonly opener: OpenExternal | undefined
   private readonly listeners = new Set<Listener>()
+  private readonly debugger: StudioDebugger
+  /** Whether the loaded pipeline was built in debug mode (breakpoints existed then). */
+  private loadedDebug = false
 
   constructor(options: StudioServiceOptions) {
     this.workspace = options.workspace
@@ -99,7 +104,13 @@ export class StudioService implements StudioMethods {
       onProgress: (progress) => this.emit('publishProgress', progress),
       targets: new PublishTargets(this.workspace.dir),
     })
-    this.pipeline = new PipelineSession({ startRunner: options.startRunner, buildLoad: (plugins) => this.buildLoad(plugins), emit: (name, payload) => this.emit(name, payload) })
+    this.debugger = new StudioDebugger({ workspaceDir: this.workspace.dir, emit: (name, payload) => this.emit(name, payload as StudioEvents[typeof name]), runner: () => this.pipeline.runtime })
+    this.pipeline = new PipelineSession({
+      startRunner: options.startRunner,
+      buildLoad: (plugins) => this.buildLoad(plugins),
+      emit: (name, payload) => this.emit(name, payload),
+      afterLoad: (runner) => (this.loadedDebug ? this.debugger.afterLoad(runner) : Promise.resolve()),
+    })
     this.workspace.watch((change) => {
       if (change.path === SETTINGS_FILE) return void this.reloadSettings()
       // The studio's own folder (config values, meta.storage written by plugins) is not the user's files.
@@ -118,6 +129,7 @@ export class StudioService implements StudioMethods {
   async dispose(): Promise<void> {
     this.workspace.close()
     this.listeners.clear()
+    await this.debugger.close()
     await this.pipeline.close()
   }
 
@@ -264,6 +276,36 @@ export class StudioService implements StudioMethods {
     )
   }
 
+  // ── Breakpoints (common/protocol/debug.ts, main/services/debug) ──
+
+  debugGetBreakpoints(): Promise<StudioBreakpointState[]> {
+    return this.debugger.getBreakpoints()
+  }
+
+  async debugSetBreakpoints(breakpoints: StudioBreakpoint[]): Promise<StudioBreakpointState[]> {
+    const states = await this.debugger.setBreakpoints(breakpoints)
+    // The first breakpoint: the next run loads the pipeline again, in debug mode. (Removing the last
+    // one keeps debug mode until the next reload: no reload just for that.)
+    if (states.length > 0 && !this.loadedDebug) this.pipeline.markStale(null)
+    return states
+  }
+
+  debugCommand(command: DebugCommand): Promise<void> {
+    return this.debugger.command(command)
+  }
+
+  debugEvaluate(callFrameId: string, expression: string): Promise<{ value: DebugValue; error?: string }> {
+    return this.debugger.evaluate(callFrameId, expression)
+  }
+
+  debugGetProperties(objectId: string): Promise<DebugProperty[]> {
+    return this.debugger.getProperties(objectId)
+  }
+
+  debugDevtools(plugin?: string): Promise<{ url: string; ws: string; plugin: string }> {
+    return this.debugger.devtoolsUrl(plugin)
+  }
+
   // ── Settings and config ──
 
   getSettings(): Promise<StudioSettings> {
@@ -391,9 +433,11 @@ export class StudioService implements StudioMethods {
       if (missing.length) throw new MissingConfigError(summary.id, summary.name, missing)
       specs.push({ id: summary.id, dir: await this.workspace.resolve(summary.id), config, attachments })
     }
+    this.loadedDebug = await this.debugger.wanted()
     return {
       plugins: specs,
       options: {
+        debug: this.loadedDebug,
         timeoutMs: settings.runtime.timeoutMs,
         memoryMb: settings.runtime.memoryMb,
         teamId: STUDIO_TEAM_ID,

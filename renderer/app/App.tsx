@@ -3,6 +3,7 @@ import { useEffect } from 'react'
 import { useStore } from '../state/store.ts'
 import { store } from '../state/studio-state.ts'
 import { commandForKey, runCommand } from '../state/commands.ts'
+import { debugKey } from '../breakpoints/debug-keys.ts'
 import { layout } from '../layout/layout-store.ts'
 import { Splitter } from '../layout/Splitter.tsx'
 import { Toolbar } from './Toolbar.tsx'
@@ -25,6 +26,7 @@ export function App({ guardUnload }: { guardUnload: boolean }) {
   useEffect(() => {
     // Capture phase: before Monaco or the browser (F5 would reload the page, Ctrl+S save it).
     const onKey = (event: KeyboardEvent) => {
+      if (!store.get().dialog && debugKey(event)) return
       const command = commandForKey(event)
       if (!command) return
       event.preventDefault()

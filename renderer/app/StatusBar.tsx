@@ -1,13 +1,20 @@
 // The bottom line: connection, notices (errors stay until dismissed).
 import { useStore } from '../state/store.ts'
 import { dismissNotice, store } from '../state/studio-state.ts'
+import { debugStore } from '../breakpoints/debug-state.ts'
 
 export function StatusBar() {
   const connection = useStore(store, (s) => s.connection)
   const notices = useStore(store, (s) => s.notices)
   const workspace = useStore(store, (s) => s.workspace)
+  const paused = useStore(debugStore, (s) => s.paused)
   return (
     <footer className="statusbar">
+      {paused && (
+        <span className="paused-status" role="status">
+          Paused in {paused.plugin}
+        </span>
+      )}
       <span className={`connection connection-${connection.status}`}>
         {connection.status === 'ready' ? 'Connected' : connection.status === 'connecting' ? 'Connecting…' : 'Disconnected'}
       </span>

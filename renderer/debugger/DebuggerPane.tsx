@@ -16,6 +16,7 @@ import { ClockBar } from './ClockBar.tsx'
 import { StateInspector } from './StateInspector.tsx'
 import { TimeTravelBar } from './TimeTravelBar.tsx'
 import { SaveAsTestButton } from './SaveAsTest.tsx'
+import { BreakpointsPanel } from '../breakpoints/BreakpointsPanel.tsx'
 
 export function DebuggerPane() {
   const phase = useStore(store, (s) => s.phase)
@@ -50,6 +51,7 @@ export function DebuggerPane() {
           </button>
         </div>
       </header>
+      <BreakpointsPanel />
       <PipelineBar busy={busy} />
       <ClockBar busy={busy} />
       <EventFileBar busy={busy} />

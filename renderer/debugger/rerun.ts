@@ -6,6 +6,7 @@
 // job queue and the export buffer's timers cannot be put back faithfully; with the virtual clock the
 // replay is deterministic. See ARCHITECTURE.md ("Time travel").
 import type { EventResult } from '../../common/protocol/runtime.ts'
+import { RUN_INTERRUPTED_ERROR, type RunOutcome } from '../../common/protocol/studio.ts'
 import { studio } from '../state/client.ts'
 import { clockStore } from '../state/clock-actions.ts'
 import { currentPipeline, runExclusive } from '../state/run-actions.ts'
@@ -38,7 +39,16 @@ export function rerunFrom(entryIndex: number): Promise<void> {
       if (a.kind === 'events') {
         for (let first = a.first; first < a.first + a.count; first += CHUNK) {
           const events = await eventsAt(first, Math.min(CHUNK, a.first + a.count - first))
-          const outcome = await studio().runEvents({ plugins, events })
+          let outcome: RunOutcome
+          try {
+            outcome = await studio().runEvents({ plugins, events })
+          } catch (error) {
+            if ((error as Error | undefined)?.name !== RUN_INTERRUPTED_ERROR) throw error
+            // The runtime died: what was rerun so far is shown; this batch and the steps after it were not rerun.
+            store.set((s) => ({ results: { ...s.results, ...results }, setup, runRefusal: null }))
+            const which = events.length === 1 ? `Event ${first + 1}` : `Events ${first + 1}–${first + events.length}`
+            return notify('error', `Rerun stopped: the plugin runtime process died. ${which} and the steps after ${events.length === 1 ? 'it' : 'them'} were not rerun (they show their earlier results).`)
+          }
           outcome.results.forEach((r, i) => (results[first + i] = r))
           setup = outcome.setup
           if (first + CHUNK >= a.first + a.count) noteStep(a, outcome)

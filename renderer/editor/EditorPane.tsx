@@ -7,6 +7,7 @@ import { monaco, setupMonaco } from './monaco-setup.ts'
 import { attachEditor, showModel } from './editor-control.ts'
 import { isDirty } from './models.ts'
 import { Icon } from '../layout/icons.tsx'
+import { attachBreakpoints } from '../breakpoints/editor-breakpoints.ts'
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1)
 
@@ -33,8 +34,10 @@ export function EditorPane() {
       padding: { top: 8 },
     })
     attachEditor(editor)
+    const detachBreakpoints = attachBreakpoints(editor)
     showModel(store.get().activePath)
     return () => {
+      detachBreakpoints()
       attachEditor(null)
       editor.dispose()
     }

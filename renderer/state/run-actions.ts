@@ -1,7 +1,7 @@
 // Running events through the selected plugin: Run (the selected event), Step (the next one), Run all
 // (the rest, with progress), Reset (reload the plugin, clear state). Runs happen one at a time.
 import type { EventResult } from '../../common/protocol/runtime.ts'
-import { MISSING_CONFIG_ERROR, type RunOutcome } from '../../common/protocol/studio.ts'
+import { MISSING_CONFIG_ERROR, RUN_INTERRUPTED_ERROR, type RunOutcome } from '../../common/protocol/studio.ts'
 import { studio } from './client.ts'
 import { errorText, notify, store, type RunPhase } from './studio-state.ts'
 import { eventsAt, openEventFile } from '../debugger/event-pages.ts'
@@ -107,7 +107,15 @@ export function runAll(): Promise<void> {
     let from = start
     while (from < events.length && !stopRequested) {
       const chunk = await eventsAt(from, RUN_ALL_CHUNK)
-      const outcome = await studio().runEvents({ plugins, events: chunk })
+      let outcome: RunOutcome
+      try {
+        outcome = await studio().runEvents({ plugins, events: chunk })
+      } catch (error) {
+        // The runtime died in this batch: the batches before it keep their results; say which events did not run.
+        if ((error as Error | undefined)?.name !== RUN_INTERRUPTED_ERROR) throw error
+        notify('error', notProcessedNotice(from, events.length, from - start))
+        break
+      }
       record(outcome, from, performance.now() - started)
       noteStep({ kind: 'events', first: from, count: chunk.length }, outcome)
       from += chunk.length
@@ -117,6 +125,12 @@ export function runAll(): Promise<void> {
     if (stopRequested) notify('info', `Stopped after ${(from - start).toLocaleString()} of ${total.toLocaleString()} events.`)
     if (last >= start) store.set({ shownResult: last, selectedEvent: last })
   }).then(() => undefined)
+}
+
+/** Run all cut short by a runtime crash: which events (1-based, as the list shows them) did not run. */
+export function notProcessedNotice(from: number, total: number, processed: number): string {
+  const which = total - from === 1 ? `Event ${from + 1} was` : `Events ${(from + 1).toLocaleString()}–${total.toLocaleString()} were`
+  return `Run all stopped: the plugin runtime process died. ${which} not processed${processed > 0 ? `; the ${processed.toLocaleString()} before ${total - from === 1 ? 'it' : 'them'} kept their results` : ''}. Step or Run all goes on from event ${(from + 1).toLocaleString()}.`
 }
 
 /** Asks a running Run all to stop after its current batch. */

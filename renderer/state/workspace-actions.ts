@@ -8,6 +8,8 @@ import { forgetResults, run, selectEventFile } from './run-actions.ts'
 import { errorText, initialState, notify, store } from './studio-state.ts'
 import { runCommand } from './commands.ts'
 import { onEventFolderChange } from '../debugger/event-file-actions.ts'
+import { initDebug, loadBreakpoints } from '../breakpoints/debug-state.ts'
+import { revealPosition } from '../editor/editor-control.ts'
 
 const LAST_PLUGIN_KEY = 'plugin-studio:last-plugin:'
 
@@ -29,8 +31,15 @@ export async function boot(openTransport: () => Promise<Transport>): Promise<voi
     void loadWorkspace()
   })
   client.on('settingsChanged', (settings) => store.set({ settings }))
-  client.on('runtimeCrashed', ({ message }) => notify('error', `The plugin runtime stopped: ${message}. The next run starts a new one.`))
+  // The run that was cut short names its events itself (Run all by range): the notice only counts them.
+  client.on('runtimeCrashed', ({ message, lost }) =>
+    notify('error', `The plugin runtime stopped: ${message.replace(/ Lost events: [\s\S]*$/, '')}${lost.length ? ` ${lost.length.toLocaleString()} event${lost.length === 1 ? ' was' : 's were'} not processed.` : ''}`),
+  )
   client.on('command', ({ command }) => runCommand(command, 'menu'))
+  // A pause opens the paused file at its line.
+  initDebug(client, ({ callFrames: [top] }) => {
+    if (top) void openFile(top.file).then(() => revealPosition(top.file, top.line, top.column), () => undefined)
+  })
   store.set({ connection: { status: 'ready' } })
   await loadWorkspace()
 }
@@ -45,6 +54,7 @@ export async function loadWorkspace(): Promise<void> {
       studio().getSettings(),
     ])
     store.set({ ...initialState, connection: store.get().connection, workspace, plugins, templates, eventFiles, settings })
+    void loadBreakpoints()
     const remembered = localStorage.getItem(LAST_PLUGIN_KEY + workspace.dir)
     const first = plugins.find((p) => p.id === remembered) ?? plugins[0]
     await Promise.all([eventFiles[0] && selectEventFile(eventFiles[0].id), first && selectPlugin(first.id)])

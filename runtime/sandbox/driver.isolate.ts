@@ -343,6 +343,14 @@ function init(spec: Any) {
 
 // ---- entry points for the host -------------------------------------------------------------------------------
 let lastCollected: Any = null
+function takeStray() {
+  const logs = stray.logs
+  const current = S.sink === stray
+  stray = newSink()
+  if (current) S.sink = stray
+  return logs
+}
+
 function collect() {
   const t = task
   const out: Any = { requests, done: !t || t.done, parked: !!t?.parked, index: t?.index ?? 0, stuck: false }
@@ -350,6 +358,8 @@ function collect() {
   if (t && !t.done && t.parked && out.requests.length === 0) out.stuck = true
   if (t?.done) {
     out.results = t.results
+    // Lines logged outside any item (promise callbacks still running after their item returned).
+    if (stray.logs.length) out.strayLogs = takeStray()
     const writes = S.cacheEnd()
     if (writes.length > 0) out.cacheWrites = writes
     task = null
@@ -431,12 +441,8 @@ const entry = {
       }
     }
   },
-  strayLogs() {
-    const logs = stray.logs
-    stray = newSink()
-    S.sink = stray
-    return logs
-  },
+  /** Lines logged outside any task (the plugin's top level at load). */
+  strayLogs: () => takeStray(),
   /** meta.global as JSON text for the state inspector (bounded; Set/Map/functions/cycles described). */
   inspectGlobal: () => stringify(describeValue(meta?.global, 0, new Set())),
 }

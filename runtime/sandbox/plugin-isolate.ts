@@ -71,6 +71,8 @@ interface CollectState {
   stuck: boolean
   requests: HostOpRequest[]
   results?: ItemResult[]
+  /** Lines the plugin logged outside its items during the task. */
+  strayLogs?: ItemResult['logs']
   /** The task's cache writes (meta.isolate.ts cacheEnd), for the store in one round trip. */
   cacheWrites?: CacheWrite[]
 }
@@ -282,6 +284,7 @@ export class PluginIsolate {
         }
         if (last && runaway.length) this.recordRunaway(last, method, runaway, limits)
         if (last) for (const message of cacheFailures) last.logs.push({ level: 'error', message, time: Date.now() })
+        if (last && state.strayLogs) for (const line of state.strayLogs) last.logs.push(line)
         return results as ItemResult[]
       }
       if (state.requests.length > 0) {
@@ -305,15 +308,19 @@ export class PluginIsolate {
   }
 
   /** Logs written outside any call (late promise continuations). */
-  strayLogs(): ItemResult['logs'] {
+  /** Lines logged outside any task: the plugin's top level, at load (runs synchronously, before any debugger attaches). */
+  takeStrayLogs(): ItemResult['logs'] {
     if (this.dead) return []
     return this.call('strayLogs', [], 1000) as ItemResult['logs']
   }
 
-  /** The plugin's meta.global, described as JSON-safe values (reading it may run plugin getters: bounded by 1 s). */
-  inspectGlobal(): unknown {
+  /**
+   * The plugin's meta.global, described as JSON-safe values (reading it may run plugin getters:
+   * bounded by 1 s; in debug mode a breakpoint in one pauses like any call).
+   */
+  async inspectGlobal(): Promise<unknown> {
     if (this.dead) return undefined
-    return JSON.parse(this.call('inspectGlobal', [], 1000) as string)
+    return JSON.parse((await this.cross('inspectGlobal', [], 1000)) as string)
   }
 
   heapBytes(): number {

@@ -155,3 +155,11 @@ test('a promise rejection nobody handles is logged; the event and the batch go o
   for (const r of results) assert.equal(r.output?.properties?.returned, true)
   assert.ok(results[1].logs.some((l) => l.level === 'error' && l.message === 'Unhandled promise rejection: nobody waits for this'))
 })
+
+test('lines logged at the top level and by promise callbacks after an event returned are kept, not dropped', async () => {
+  const load = await loadFixtures(runner, ['late-logs'])
+  assert.ok(load.setup[0].logs.some((l) => l.source === 'CONSOLE' && l.level === 'log' && l.message === 'top level ran'), 'the top level line is in the load logs')
+  const results = await runner.processEvents([makeEvent({ event: 'first' }), makeEvent({ event: 'second' })])
+  const late = results.flatMap((r) => r.logs).filter((l) => l.level === 'warn').map((l) => l.message)
+  assert.deepEqual(late.sort(), ['still working on first', 'still working on second'])
+})

@@ -7,6 +7,7 @@ import type { FileChange, FileContent, FileEntry, PluginSummary, WorkspaceInfo, 
 import { SaveError, writeFileAtomic, type WriteLayer } from './atomic-write.ts'
 import { PathError, normaliseRelative, resolveInside } from './paths.ts'
 import { findPluginFolders, summarisePlugin } from './plugin-scan.ts'
+import { sweepStaleTempFiles } from './temp-sweep.ts'
 import { isIgnoredPath, watchTree, type TreeChange, type TreeWatcher } from './watcher.ts'
 
 /** Files larger than this are not opened as text in the editor. */
@@ -51,7 +52,10 @@ export class Workspace {
       throw new Error(`Workspace folder ${absolute} does not exist`)
     }
     if (!info.isDirectory()) throw new Error(`Workspace ${absolute} is not a folder`)
-    return new Workspace(await realpath(absolute), options.isDefault ?? false, options.writeLayer)
+    const real = await realpath(absolute)
+    // Saves cut short by a crash leave temp files behind; the stale ones go now.
+    await sweepStaleTempFiles(real)
+    return new Workspace(real, options.isDefault ?? false, options.writeLayer)
   }
 
   info(): WorkspaceInfo {
