@@ -1,11 +1,13 @@
 // The Debugger pane's breakpoint part: while a plugin call is paused, a "Paused" banner with
-// Continue (F5), Step over (F10), Step into (F11), Step out (Shift+F11) and Stop debugging, the call
+// Continue (F5), Step over (F10), Step into (F11), Step out (Shift+F11) and Stop debugging (while a
+// call runs in debug mode, Pause stops it at its next statement), the call
 // stack, scopes with expandable values, watch expressions and an evaluate box; "Open in Chrome
 // DevTools" offers the same session to an external DevTools.
 import './breakpoints.css'
 import { useState } from 'react'
 import type { DebugValue } from '../../common/protocol/debug.ts'
 import { useStore } from '../state/store.ts'
+import { store } from '../state/studio-state.ts'
 import { Dialog } from '../layout/Dialog.tsx'
 import { closeConditionDialog, conditionStore } from './condition-dialog.ts'
 import { addWatch, debugCommand, debugStore, describeValue, evaluateInFrame, getProperties, openDevtools, removeWatch, selectFrame } from './debug-state.ts'
@@ -17,6 +19,7 @@ export function BreakpointsPanel() {
   const count = useStore(debugStore, (s) => s.breakpoints.length)
   const devtools = useStore(debugStore, (s) => s.devtools)
   const busy = pending !== null
+  const running = useStore(store, (s) => s.phase === 'stepping' || s.phase === 'running' || s.phase === 'running-all' || s.phase === 'clock')
   const top = paused?.callFrames[0]
   return (
     <div className="breakpoints-panel">
@@ -32,6 +35,9 @@ export function BreakpointsPanel() {
       <div className="button-group debug-buttons" role="toolbar" aria-label="Debugging">
         <button type="button" className="small" disabled={!paused || busy} onClick={() => void debugCommand('resume')} aria-keyshortcuts="F5" title="Continue (F5)">
           Continue
+        </button>
+        <button type="button" className="small" disabled={!running || !!paused || busy || count === 0} onClick={() => void debugCommand('pause')} title="Pause the running call at its next statement (with a breakpoint set: the plugin runs in debug mode)">
+          Pause
         </button>
         <button type="button" className="small" disabled={!paused || busy} onClick={() => void debugCommand('stepOver')} aria-keyshortcuts="F10" title="Step over (F10)">
           Step over

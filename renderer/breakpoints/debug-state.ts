@@ -70,8 +70,11 @@ export async function loadBreakpoints(): Promise<void> {
 async function save(list: StudioBreakpoint[]): Promise<void> {
   // Shown at once; the backend's answer adds where each one landed.
   debugStore.set({ breakpoints: list.map((b) => ({ ...b, verified: false })) })
+  const sent = JSON.stringify(list)
   try {
-    debugStore.set({ breakpoints: await studio().debugSetBreakpoints(list) })
+    const placed = await studio().debugSetBreakpoints(list)
+    // An edit may have moved them meanwhile: the newer list wins (it is sent when saved).
+    if (JSON.stringify(plain(debugStore.get().breakpoints)) === sent) debugStore.set({ breakpoints: placed })
   } catch (error) {
     notify('error', `Could not set the breakpoints: ${errorText(error)}`)
   }
@@ -79,6 +82,20 @@ async function save(list: StudioBreakpoint[]): Promise<void> {
 
 function plain(list: StudioBreakpointState[]): StudioBreakpoint[] {
   return list.map((b) => ({ file: b.file, line: b.line, ...(b.condition ? { condition: b.condition } : {}) }))
+}
+
+/**
+ * Breakpoints moved with their lines by an edit: shown at once, the moved ones as not placed yet. The
+ * backend gets them with syncBreakpoints once the file is saved (the loaded code is the saved text).
+ */
+export function followLines(list: StudioBreakpoint[]): void {
+  const before = debugStore.get().breakpoints
+  debugStore.set({ breakpoints: list.map((b) => before.find((s) => s.file === b.file && s.line === b.line) ?? { ...b, verified: false }) })
+}
+
+/** Sends the breakpoints as shown (after followLines) to the backend. */
+export function syncBreakpoints(): Promise<void> {
+  return save(plain(debugStore.get().breakpoints))
 }
 
 export function breakpointAt(file: string, line: number): StudioBreakpointState | undefined {
@@ -110,6 +127,8 @@ export async function debugCommand(command: DebugCommand): Promise<void> {
   debugStore.set({ pending: command })
   try {
     await studio().debugCommand(command)
+    // A pause is answered before the call stops (or not at all when the call ended first).
+    if (command === 'pause' && debugStore.get().pending === 'pause') debugStore.set({ pending: null })
   } catch (error) {
     debugStore.set({ pending: null })
     notify('error', `Debugger: ${errorText(error)}`)

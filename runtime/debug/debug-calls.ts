@@ -54,6 +54,12 @@ export class DebugCalls {
   paused = false
   /** Crossings in progress (an isolate must not be touched synchronously meanwhile). */
   busy = 0
+  /**
+   * Pause asked for and not yet shown (PluginDebugger clears it): sent again with every kick while a
+   * call runs, so a Pause that came just before the call started, or landed in the runtime's own
+   * code, still stops the plugin. A call that ends first drops it.
+   */
+  pauseRequested = false
   /** Settles when the session is set up (breakpoints placed): the first call waits for it. */
   ready: Promise<unknown> = Promise.resolve()
   private pausedSince = 0
@@ -102,7 +108,10 @@ export class DebugCalls {
       this.grace = undefined
       if (this.deadline === deadline) this.deadline = null
       this.busy--
-      if (this.busy === 0) this.stopKicking()
+      if (this.busy === 0) {
+        this.stopKicking()
+        this.pauseRequested = false
+      }
     }
   }
 
@@ -116,7 +125,7 @@ export class DebugCalls {
    */
   private startKicking(): void {
     this.kicker = setInterval(() => {
-      this.inspector.send('Runtime.getIsolateId').catch(() => undefined)
+      this.inspector.send(this.pauseRequested && !this.paused ? 'Debugger.pause' : 'Runtime.getIsolateId').catch(() => undefined)
     }, 100)
   }
 

@@ -42,7 +42,11 @@ class DebugHub {
       // compile.ts: one wrapper line before esbuild's output, run with `lineOffset`.
       lineShift: 1 + compiled.lineOffset,
       lines: new SourceLines(compiled.map, compiled.file),
-      onPaused: (paused) => this.emit('debugPaused', paused),
+      onPaused: (paused) => {
+        // One Pause stops one plugin: the others' requests go.
+        for (const other of this.debuggers.values()) other.calls.pauseRequested = false
+        this.emit('debugPaused', paused)
+      },
       onResumed: () => this.emit('debugResumed', { plugin }),
     })
     this.debuggers.set(plugin, d)
@@ -84,14 +88,23 @@ class DebugHub {
   async command(command: DebugCommand): Promise<void> {
     if (command === 'stop') {
       this.active = false
-      for (const d of this.debuggers.values()) await d.stop()
+      for (const d of this.debuggers.values()) {
+        d.calls.pauseRequested = false
+        await d.stop()
+      }
       return
     }
     const method = COMMANDS[command]
     if (!method) throw new Error(`Unknown debug command ${JSON.stringify(command)}`)
     if (command === 'pause') {
-      // Only a call under way may be paused: an idle isolate would pause in its next synchronous use.
-      for (const d of this.debuggers.values()) if (d.calls.busy > 0 && !d.paused) await d.command(method)
+      if (this.debuggers.size === 0) throw new Error('No plugin is loaded in debug mode: set a breakpoint first (the plugin reloads in debug mode)')
+      // Only a call under way is paused (an idle isolate would pause in its next synchronous use):
+      // a busy one now, and each one's next call (the one the user saw starting) by its kicks.
+      for (const d of this.debuggers.values()) {
+        if (d.paused) continue
+        d.calls.pauseRequested = true
+        if (d.calls.busy > 0) await d.command(method)
+      }
       return
     }
     const paused = [...this.debuggers.values()].find((d) => d.paused)

@@ -125,6 +125,30 @@ test('in debug mode a running endless loop is still stopped by the time limit', 
   assert.equal(runner.pid, pid)
 })
 
+test('pause stops a running loop inside it, even when asked for before the call starts', async () => {
+  await loadFixtures(runner, ['debug-target'], { ...LIMITS, timeoutMs: 3000 })
+  await runner.debugSetBreakpoints([])
+  const paused = nextPause()
+  const run = runner.processEvents([makeEvent({ event: 'spin' })])
+  // Sent at once: the call may not have reached the isolate yet, then its first kick pauses it.
+  await runner.debugCommand('pause')
+  const p = await paused
+  assert.equal(p.callFrames[0].functionName, 'processEvent')
+  const at = p.callFrames[0].line
+  assert.ok(at > line('if-spin') && at <= line('if-spin') + 3, `paused inside the loop, not at line ${at}`)
+  await runner.debugCommand('resume')
+  // The loop is endless: once going on, its time limit (running time only) ends it.
+  const [result] = await run
+  assert.equal(result.error, 'Error: Script execution timed out after 3000ms')
+  const [next] = await runner.processEvents([makeEvent({ event: 'after' })])
+  assert.equal(next.output?.properties?.kind, 'after', 'a later call is not paused by the old request')
+})
+
+test('pause without debug mode says how to get it', async () => {
+  await loadFixtures(runner, ['debug-target'], { ...LIMITS, debug: false })
+  await assert.rejects(runner.debugCommand('pause'), /set a breakpoint first/)
+})
+
 test('stop debugging lets the paused call finish and leaves the runtime healthy', async () => {
   await loadFixtures(runner, ['debug-target'], LIMITS)
   await runner.debugSetBreakpoints([{ file: FILE, line: line('kind') }])
