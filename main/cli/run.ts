@@ -149,10 +149,20 @@ export async function runCommand(argv: string[]): Promise<number> {
   const reporter = values.json ? createJsonReporter(mask) : createTextReporter(mask, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR)
   try {
     const { setup } = await runner.load(request)
-    // Reported as it goes: only one batch of results is held at a time.
+    // Reported as it goes, a batch at a time; the next batch is already on its way meanwhile (the
+    // runtime runs them in order), so the runtime does not wait while a batch is written out.
+    const send = (from: number) => {
+      if (from >= events.length) return null
+      const call = runner.processEvents(events.slice(from, from + BATCH))
+      call.catch(() => undefined) // awaited in its turn; after a crash the error of the earlier batch is reported
+      return call
+    }
+    let next = send(0)
     for (let start = 0; start < events.length; start += BATCH) {
       const batch = events.slice(start, start + BATCH)
-      const results = await runner.processEvents(batch)
+      const current = next!
+      next = send(start + BATCH)
+      const results = await current
       if (results.length !== batch.length) throw new Error(`the runtime returned ${results.length} results for ${batch.length} events`)
       let text = ''
       if (!headWritten) {
