@@ -234,7 +234,7 @@ export function ConfigForm(props: ConfigFormProps) {
         ) : (
           <form className="cf-form" noValidate onSubmit={(e) => (e.preventDefault(), save())}>
             {body}
-            {plugin && props.onSave && (
+            {plugin && props.onSave && fields.length > 0 && (
               <div className="cf-studio-footer">
                 {unsavedSecrets && <span className="cf-muted">{unsavedSecretsNote(props.secretStorage)}</span>}
                 {savedNote && !unsavedSecrets && <span className="cf-muted">Saved.</span>}

@@ -284,6 +284,7 @@ test('legacy object config renders in "order", and an empty config says so', asy
     assert.deepEqual(await page.locator('.cf-label').allInnerTexts(), ['First', 'Second', 'Third'])
     await setText(page, JSON.stringify({ name: 'Nothing', config: [] }))
     await page.getByText('This app is not configurable.').waitFor()
+    assert.equal(await page.getByRole('button', { name: 'Save configuration' }).count(), 0, 'nothing to save: no Save button')
   } finally {
     await page.close()
   }
