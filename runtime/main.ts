@@ -27,26 +27,34 @@ const pipeline = new Pipeline(
 // One call at a time: a second request waits for the first (the isolates run on this thread anyway,
 // and a load must not interleave with the events of the previous pipeline).
 let queue: Promise<unknown> = Promise.resolve()
+let inFlight = 0
 function serial<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return (...args: A) => {
-    const run = queue.then(() => fn(...args))
+    inFlight++
+    const run = queue.then(() => fn(...args)).finally(() => inFlight--)
     queue = run.catch(() => undefined)
     return run
   }
 }
+debugHub.workInFlight = () => inFlight > 0
+
+/** Work that runs plugin calls: a Pause asked for during it ends with it (the load before it keeps it). */
+function pausable<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return (...args: A) => fn(...args).finally(() => debugHub.workDone())
+}
 
 const impl: RuntimeMethods = {
   load: serial((request) => pipeline.load(request)),
-  processEvents: serial((events) => pipeline.processEvents(events)),
+  processEvents: serial(pausable((events) => pipeline.processEvents(events))),
   unload: serial(() => pipeline.unload()),
   status: async () => pipeline.status(),
   // A realtime clock's timers take their turn in the queue themselves: waiting for wall time must not hold it.
-  advance: (ms) => (pipeline.realtime ? pipeline.advance(ms) : serial(() => pipeline.advance(ms))()),
-  runUntilIdle: () => (pipeline.realtime ? pipeline.runUntilIdle() : serial(() => pipeline.runUntilIdle())()),
-  fireScheduled: serial((request) => pipeline.fireScheduled(request)),
+  advance: (ms) => (pipeline.realtime ? pipeline.advance(ms) : serial(pausable(() => pipeline.advance(ms)))()),
+  runUntilIdle: () => (pipeline.realtime ? pipeline.runUntilIdle() : serial(pausable(() => pipeline.runUntilIdle()))()),
+  fireScheduled: serial(pausable((request) => pipeline.fireScheduled(request))),
   state: async () => pipeline.state(),
   records: async () => pipeline.records(),
-  feedCaptured: serial(() => pipeline.feedCaptured()),
+  feedCaptured: serial(pausable(() => pipeline.feedCaptured())),
   inspect: serial(() => pipeline.inspect()),
   // Not queued: they must answer while a call (holding the queue) is paused at a breakpoint.
   debugSetBreakpoints: (list) => debugHub.setBreakpoints(list),

@@ -61,8 +61,8 @@ export function clockWallBudgetMs(timeoutMs: number): number {
   return Math.max(5000, 2 * timeoutMs)
 }
 
-/** A stage while the pipeline works: a processEvent's output as it came (JSON text, mostly). */
-type WorkingStage = Omit<StageResult, 'output'> & { output?: EventValue | null }
+/** A stage while the pipeline works: a processEvent's output and the ops as they came (JSON text, mostly). */
+type WorkingStage = Omit<StageResult, 'output' | 'ops'> & { output?: EventValue | null; opsJson: string }
 /** An EventResult while the pipeline works on it: the annotations are applied only on the way out. */
 interface Working {
   input: EventValue
@@ -76,8 +76,8 @@ interface Working {
   /** A `$snapshot` event (known once a processEvent skipped it, else read from the event). */
   snapshot?: boolean
 }
-/** An isolate result with what the host added: cache/storage ops, shaped captures, the fetches it made. */
-type RunResult = ItemResult & { ops?: StateOp[]; fetches?: FetchRecordOut[] }
+/** An isolate result with what the host added: shaped captures, the fetches it made. */
+type RunResult = ItemResult & { fetches?: FetchRecordOut[] }
 
 /**
  * A result as JSON text for the wire (a WireEventResult): the events go in as the isolates wrote
@@ -86,8 +86,9 @@ type RunResult = ItemResult & { ops?: StateOp[]; fetches?: FetchRecordOut[] }
 function toWireJson(r: Working): string {
   let stages = ''
   for (const s of r.stages) {
-    const { output, ...rest } = s
-    const text = output === undefined ? JSON.stringify(rest) : output !== null && output === r.output ? JSON.stringify({ ...rest, outputIsFinal: true }) : withRawField(JSON.stringify(rest), 'output', output === null ? 'null' : output.json)
+    const { output, opsJson, ...rest } = s
+    const json = withRawField(JSON.stringify(output !== undefined && output !== null && output === r.output ? { ...rest, outputIsFinal: true } : rest), 'ops', opsJson)
+    const text = output === undefined || (output !== null && output === r.output) ? json : withRawField(json, 'output', output === null ? 'null' : output.json)
     stages += stages === '' ? text : `,${text}`
   }
   const rest: Omit<WireEventResult, 'output' | 'stages'> = { error: r.error, logs: r.logs, droppedBy: r.droppedBy }
@@ -591,7 +592,7 @@ export class Pipeline {
 }
 
 function stage(plugin: string, method: StageResult['method'], error: string | null, logs: LogEntry[], durationMs: number, r: RunResult | null, detail?: StageResult['errorDetail']): WorkingStage {
-  const s: WorkingStage = { plugin, method, error, logs, durationMs, ops: r?.ops ?? [] }
+  const s: WorkingStage = { plugin, method, error, logs, durationMs, opsJson: r?.opsJson ?? '[]' }
   if (detail) s.errorDetail = detail
   if (r?.captures.length) s.captures = r.captures
   if (r?.apiCalls.length) s.apiCalls = r.apiCalls

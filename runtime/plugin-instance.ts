@@ -262,7 +262,7 @@ export class PluginInstance {
   }
 
   ops(result: ItemResult): StateOp[] {
-    return (result as ItemResult & { ops?: StateOp[] }).ops ?? []
+    return result.opsJson === undefined ? [] : (JSON.parse(result.opsJson) as StateOp[])
   }
 
   /** A sandbox error as PostHog's processError records it, with the stack mapped to the user's file. */

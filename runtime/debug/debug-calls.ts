@@ -55,9 +55,9 @@ export class DebugCalls {
   /** Crossings in progress (an isolate must not be touched synchronously meanwhile). */
   busy = 0
   /**
-   * Pause asked for and not yet shown (PluginDebugger clears it): sent again with every kick while a
-   * call runs, so a Pause that came just before the call started, or landed in the runtime's own
-   * code, still stops the plugin. A call that ends first drops it.
+   * Pause asked for and not yet shown (the hub clears it, also when the work asked for ends): sent
+   * again with every kick while a call runs, so a Pause that came before the call started, or landed
+   * in the runtime's own code, still stops the plugin.
    */
   pauseRequested = false
   /** Settles when the session is set up (breakpoints placed): the first call waits for it. */
@@ -108,10 +108,7 @@ export class DebugCalls {
       this.grace = undefined
       if (this.deadline === deadline) this.deadline = null
       this.busy--
-      if (this.busy === 0) {
-        this.stopKicking()
-        this.pauseRequested = false
-      }
+      if (this.busy === 0) this.stopKicking()
     }
   }
 

@@ -28,6 +28,10 @@ class DebugHub {
   private readonly debuggers = new Map<string, PluginDebugger>()
   private readonly external = new Map<string, { client: InspectorClient; plugin: string }>()
   private nextSlot = 1
+  /** A Pause asked for while work is under way, for the calls to come too (a reload's new isolates). */
+  private pausePending = false
+  /** Whether the runtime has queued work (runtime/main.ts): a Pause with none has nothing to stop. */
+  workInFlight: () => boolean = () => false
   private nextSession = 1
 
   /** A plugin's new isolate (inspector on) in debug mode: its session, with the current breakpoints placed. */
@@ -43,13 +47,14 @@ class DebugHub {
       lineShift: 1 + compiled.lineOffset,
       lines: new SourceLines(compiled.map, compiled.file),
       onPaused: (paused) => {
-        // One Pause stops one plugin: the others' requests go.
-        for (const other of this.debuggers.values()) other.calls.pauseRequested = false
+        // One Pause stops one plugin: the request is done.
+        this.dropPause()
         this.emit('debugPaused', paused)
       },
       onResumed: () => this.emit('debugResumed', { plugin }),
     })
     this.debuggers.set(plugin, d)
+    d.calls.pauseRequested = this.pausePending
     // The isolate's first call waits until the breakpoints are in place.
     d.calls.ready = d.setBreakpoints(this.breakpoints, this.active).catch(() => undefined)
     return d.calls
@@ -88,18 +93,20 @@ class DebugHub {
   async command(command: DebugCommand): Promise<void> {
     if (command === 'stop') {
       this.active = false
-      for (const d of this.debuggers.values()) {
-        d.calls.pauseRequested = false
-        await d.stop()
-      }
+      this.dropPause()
+      for (const d of this.debuggers.values()) await d.stop()
       return
     }
     const method = COMMANDS[command]
     if (!method) throw new Error(`Unknown debug command ${JSON.stringify(command)}`)
     if (command === 'pause') {
-      if (this.debuggers.size === 0) throw new Error('No plugin is loaded in debug mode: set a breakpoint first (the plugin reloads in debug mode)')
+      if (!this.workInFlight()) {
+        if (this.debuggers.size === 0) throw new Error('No plugin is loaded in debug mode: set a breakpoint first (the plugin reloads in debug mode)')
+        return
+      }
       // Only a call under way is paused (an idle isolate would pause in its next synchronous use):
-      // a busy one now, and each one's next call (the one the user saw starting) by its kicks.
+      // a busy one now; calls not started yet (the pipeline may be reloading) by their kicks.
+      this.pausePending = true
       for (const d of this.debuggers.values()) {
         if (d.paused) continue
         d.calls.pauseRequested = true
@@ -110,6 +117,16 @@ class DebugHub {
     const paused = [...this.debuggers.values()].find((d) => d.paused)
     if (!paused) throw new Error('Nothing is paused')
     await paused.command(method)
+  }
+
+  /** A piece of work that runs plugin calls ended: a Pause asked for during it is over. */
+  workDone(): void {
+    this.dropPause()
+  }
+
+  private dropPause(): void {
+    this.pausePending = false
+    for (const d of this.debuggers.values()) d.calls.pauseRequested = false
   }
 
   async evaluate(request: { callFrameId: string; expression: string }): Promise<{ value: DebugValue; error?: string }> {

@@ -199,7 +199,6 @@ export class PluginDebugger {
       this.inspector.send('Debugger.resume').catch(() => undefined)
       return
     }
-    this.calls.pauseRequested = false
     const hit = ((n.params.hitBreakpoints as string[] | undefined) ?? []).map((id) => this.placed.get(id)).filter((b): b is DebugBreakpoint => !!b)
     this.o.onPaused({ plugin: this.plugin, reason: String(n.params.reason ?? 'other'), hitBreakpoints: hit, callFrames })
   }

@@ -71,14 +71,20 @@ S.record = (kind: 'captures' | 'apiCalls' | 'jobs' | 'ops', item: unknown) => {
     return
   }
   // Recorded as JSON now: later changes by the plugin (or values JSON cannot carry) stay out of it.
-  let snapshot: unknown
+  // Cache/storage ops stay JSON text all the way to the studio (the host splices them in).
+  let text: string
   try {
-    const text = stringify(item)
-    snapshot = text === undefined ? null : parse(text)
+    text = stringify(item) ?? 'null'
   } catch (error) {
-    snapshot = { unrecordable: safeMessage(error) }
+    text = stringify({ unrecordable: safeMessage(error) })
   }
-  push(list, snapshot)
+  push(list, kind === 'ops' ? text : parse(text))
+}
+/** A JSON array text of JSON texts (no Array.prototype.join: the plugin may have replaced it). */
+function jsonList(texts: string[]): string {
+  let out = '['
+  for (let i = 0; i < texts.length; i++) out += i === 0 ? texts[i] : `,${texts[i]}`
+  return `${out}]`
 }
 function safeMessage(error: unknown): string {
   try {
@@ -199,7 +205,7 @@ function finish(value: unknown, failed: boolean, error?: unknown, cutOff = false
   if (sink.captures.length) r.captures = sink.captures
   if (sink.apiCalls.length) r.apiCalls = sink.apiCalls
   if (sink.jobs.length) r.jobs = sink.jobs
-  if (sink.ops.length) r.ops = sink.ops
+  if (sink.ops.length) r.opsJson = jsonList(sink.ops)
   t.results[t.index] = r
   t.current = null
   t.parked = false

@@ -29,6 +29,8 @@ export interface ItemResult {
   ms: number
   /** With `valuesAsJson`: the value as the JSON text the isolate made (absent when undefined); `value` is then not set. */
   json?: string
+  /** The cache/storage changes of the item (StateOp[]) as JSON text, when it made any. */
+  opsJson?: string
   /** processEvent: a `$snapshot` event, not given to the plugin. */
   skipped?: boolean
   /** processEvent: the plugin changed team_id (put back); PostHog's IllegalOperationError. */
