@@ -141,8 +141,8 @@ function Watches() {
           const r = results.find((x) => x.expression === w)
           return (
             <li key={w} className="watch-row">
-              {r?.value?.objectId ? <ul className="tree inline-tree"><TreeNode name={w} value={r.value} /></ul> : (
-                <span>
+              {r?.value?.objectId && !r.error ? <ul className="tree inline-tree"><TreeNode name={w} value={r.value} /></ul> : (
+                <span title={r?.error}>
                   <span className="var-name mono">{w}</span> <span className={`var-value mono ${r?.error ? 'error-text' : ''}`}>{r?.error ?? (r ? describeValue(r.value) : '…')}</span>
                 </span>
               )}

@@ -125,26 +125,64 @@ test('in debug mode a running endless loop is still stopped by the time limit', 
   assert.equal(runner.pid, pid)
 })
 
-test('pause stops a running loop inside it, even when asked for before the call starts', async () => {
+test('pause stops a running loop inside it; the time limit still ends it once it goes on', async () => {
   await loadFixtures(runner, ['debug-target'], { ...LIMITS, timeoutMs: 3000 })
-  await runner.debugSetBreakpoints([])
-  const paused = nextPause()
+  await runner.debugSetBreakpoints([{ file: FILE, line: line('if-spin') }])
+  const atIf = nextPause()
   const run = runner.processEvents([makeEvent({ event: 'spin' })])
-  // Sent at once: the call may not have reached the isolate yet, then its first kick pauses it.
+  await atIf
+  await runner.debugSetBreakpoints([])
+  // The loop runs once resumed: Pause lands inside it.
+  const paused = nextPause()
+  await runner.debugCommand('resume')
   await runner.debugCommand('pause')
   const p = await paused
   assert.equal(p.callFrames[0].functionName, 'processEvent')
   const at = p.callFrames[0].line
   assert.ok(at > line('if-spin') && at <= line('if-spin') + 3, `paused inside the loop, not at line ${at}`)
   await runner.debugCommand('resume')
-  // The loop is endless: once going on, its time limit (running time only) ends it.
   const [result] = await run
   assert.equal(result.error, 'Error: Script execution timed out after 3000ms')
+})
+
+test('pause asked for just before a call starts stops that call in the plugin, and no later one', async () => {
+  await loadFixtures(runner, ['debug-target'], LIMITS)
+  await runner.debugSetBreakpoints([])
+  const paused = nextPause()
+  // A call that runs until its time limit, so the pause always finds it running.
+  const run = runner.processEvents([makeEvent({ event: 'spin' })])
+  // Sent at once: the call may not have reached the isolate yet; its kicks then pause it.
+  await runner.debugCommand('pause')
+  const p = await paused
+  assert.deepEqual(p.callFrames.map((f) => f.file), [FILE], 'only plugin frames, never the runtime\'s own code')
+  await runner.debugCommand('resume')
+  assert.equal((await run)[0].error, 'Error: Script execution timed out after 500ms')
   const [next] = await runner.processEvents([makeEvent({ event: 'after' })])
   assert.equal(next.output?.properties?.kind, 'after', 'a later call is not paused by the old request')
 })
 
-test('pause without debug mode says how to get it', async () => {
+test('pause asked for while the pipeline reloads stops the reloaded plugin\'s call', async () => {
+  await loadFixtures(runner, ['debug-target'], LIMITS)
+  await runner.debugSetBreakpoints([])
+  const paused = nextPause()
+  // A new load (new isolates, new inspector sessions), then the event: Pause comes while the load runs.
+  const loaded = loadFixtures(runner, ['debug-target'], LIMITS)
+  const run = runner.processEvents([makeEvent({ event: 'spin' })])
+  await runner.debugCommand('pause')
+  await loaded
+  const p = await paused
+  assert.deepEqual(p.callFrames.map((f) => f.functionName), ['processEvent'])
+  await runner.debugCommand('resume')
+  assert.equal((await run)[0].error, 'Error: Script execution timed out after 500ms')
+  const [next] = await runner.processEvents([makeEvent({ event: 'after' })])
+  assert.equal(next.output?.properties?.kind, 'after')
+})
+
+test('pause with nothing running does nothing; without debug mode it says how to get it', async () => {
+  await loadFixtures(runner, ['debug-target'], LIMITS)
+  await runner.debugCommand('pause')
+  const [idle] = await runner.processEvents([makeEvent({ event: 'not-paused' })])
+  assert.equal(idle.output?.properties?.kind, 'not-paused', 'an old Pause does not stop a later call')
   await loadFixtures(runner, ['debug-target'], { ...LIMITS, debug: false })
   await assert.rejects(runner.debugCommand('pause'), /set a breakpoint first/)
 })
