@@ -23,7 +23,6 @@ import type {
   RuntimeStatus,
   RuntimeTimeState,
   StageResult,
-  StateOp,
   TeardownResult,
   WireEventResult,
   WireResultsJson,
