@@ -5,9 +5,9 @@
 import { text } from 'node:stream/consumers'
 import WebSocket from 'ws'
 import { connect } from '../../common/rpc/rpc.ts'
-import { isRpcMessage } from '../../common/rpc/messages.ts'
 import type { StudioEvents, StudioMethods } from '../../common/protocol/studio.ts'
 import { startServer } from './server.ts'
+import { wsClientTransport } from './ws-client-transport.ts'
 
 const job = JSON.parse(await text(process.stdin)) as { workspace: string; rendererDir: string; registry: string; npmToken: string; host: string; apiKey: string; secret: string }
 const server = await startServer({ workspaceDir: job.workspace, rendererDir: job.rendererDir })
@@ -17,21 +17,7 @@ await new Promise((resolve, reject) => {
   socket.once('open', resolve)
   socket.once('error', reject)
 })
-const studio = connect<StudioMethods, StudioEvents>({
-  send: (message) => socket.send(JSON.stringify(message)),
-  onMessage(listener) {
-    const handler = (data: Buffer) => {
-      const message = JSON.parse(data.toString())
-      if (isRpcMessage(message)) listener(message)
-    }
-    socket.on('message', handler)
-    return () => socket.off('message', handler)
-  },
-  onClose(listener) {
-    socket.on('close', () => listener('closed'))
-    return () => {}
-  },
-})
+const studio = connect<StudioMethods, StudioEvents>(wsClientTransport(socket))
 
 const steps: Record<string, unknown> = {}
 try {

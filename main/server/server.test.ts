@@ -6,10 +6,9 @@ import { request } from 'node:http'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import WebSocket from 'ws'
 import { connect } from '../../common/rpc/rpc.ts'
-import type { Transport } from '../../common/rpc/transport.ts'
-import { isRpcMessage } from '../../common/rpc/messages.ts'
 import type { StudioEvents, StudioMethods } from '../../common/protocol/studio.ts'
 import { startServer, type RunningServer } from './server.ts'
+import { wsClientTransport } from './ws-client-transport.ts'
 
 async function setup(t: { after(fn: () => Promise<void>): void }): Promise<{ server: RunningServer; workspace: string; base: string; port: number }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'server-test-'))
@@ -57,24 +56,6 @@ function openSocket(url: string, origin?: string): Promise<{ socket?: WebSocket;
     })
     socket.on('error', () => resolve({ status: -1 }))
   })
-}
-
-function clientTransport(socket: WebSocket): Transport {
-  return {
-    send: (message) => socket.send(JSON.stringify(message)),
-    onMessage(listener) {
-      const handler = (data: Buffer) => {
-        const message = JSON.parse(data.toString())
-        if (isRpcMessage(message)) listener(message)
-      }
-      socket.on('message', handler)
-      return () => socket.off('message', handler)
-    },
-    onClose(listener) {
-      socket.on('close', () => listener('closed'))
-      return () => {}
-    },
-  }
 }
 
 test('listens on 127.0.0.1 only and refuses other interfaces', async (t) => {
@@ -136,7 +117,7 @@ test('the socket needs the token and this server’s own origin; then the studio
   const { socket } = await openSocket(`${socketUrl}?token=${server.token}`, base)
   assert.ok(socket)
   t.after(() => socket.close())
-  const studio = connect<StudioMethods, StudioEvents>(clientTransport(socket))
+  const studio = connect<StudioMethods, StudioEvents>(wsClientTransport(socket))
   const info = await studio.workspaceInfo()
   assert.equal(info.name, 'workspace')
   const plugins = await studio.listPlugins()

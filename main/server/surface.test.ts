@@ -10,9 +10,9 @@ import { request } from 'node:http'
 import { mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import WebSocket from 'ws'
 import { connect } from '../../common/rpc/rpc.ts'
-import { isRpcMessage } from '../../common/rpc/messages.ts'
 import type { StudioEvents, StudioMethods } from '../../common/protocol/studio.ts'
 import { SERVER_LIMITS, startServer } from './server.ts'
+import { wsClientTransport } from './ws-client-transport.ts'
 
 async function setup(t: { after(fn: () => Promise<void>): void }) {
   const root = await mkdtemp(path.join(os.tmpdir(), 'surface-test-'))
@@ -66,21 +66,7 @@ async function studioSocket(base: string, token: string, t: { after(fn: () => vo
     socket.once('error', reject)
   })
   t.after(() => socket.terminate())
-  const studio = connect<StudioMethods, StudioEvents>({
-    send: (message) => socket.send(JSON.stringify(message)),
-    onMessage(listener) {
-      const handler = (data: Buffer) => {
-        const message = JSON.parse(data.toString())
-        if (isRpcMessage(message)) listener(message)
-      }
-      socket.on('message', handler)
-      return () => socket.off('message', handler)
-    },
-    onClose(listener) {
-      socket.on('close', () => listener('closed'))
-      return () => {}
-    },
-  })
+  const studio = connect<StudioMethods, StudioEvents>(wsClientTransport(socket))
   return { socket, studio }
 }
 
