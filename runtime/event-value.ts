@@ -37,11 +37,6 @@ export class EventValue {
     if (this.text === undefined) this.text = JSON.stringify(this.object)
     return this.text
   }
-
-  /** Whether the text is at hand (no stringify needed). */
-  get hasJson(): boolean {
-    return this.text !== undefined
-  }
 }
 
 /** Events as the studio sends them: one JSON array text (common/protocol/runtime.ts EventBatch). */

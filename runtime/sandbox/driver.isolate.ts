@@ -435,15 +435,17 @@ const entry = {
     pump()
     return true
   },
-  /** Makes results copyable when a plugin returned something structured clone refuses. */
+  /**
+   * Makes the last collect() answer copyable when structured clone refused it. Values already leave
+   * as JSON text; a result's records (error, logs, captures…) are made JSON too, or replaced by an error.
+   */
   sanitizeResults() {
-    for (const r of lastCollected?.results ?? []) {
-      if (!r || r.value === undefined || r.value === null) continue
+    const results = lastCollected?.results ?? []
+    for (let i = 0; i < results.length; i++) {
       try {
-        r.value = JSON.parse(JSON.stringify(r.value))
+        results[i] = parse(stringify(results[i]))
       } catch (error) {
-        r.error = serializeError(new TypeError(`The plugin returned a value that cannot leave the sandbox: ${(error as Error).message}`))
-        r.value = undefined
+        results[i] = { error: serializeError(new TypeError(`A result could not leave the sandbox: ${safeMessage(error)}`)), same: false, ms: 0 }
       }
     }
   },
