@@ -235,7 +235,17 @@ export class PluginIsolate {
         return true
       }
     }
-    if (!(await step('start', [method, payload, limits.now ?? null, limits.cacheEpoch]))) return this.failRest(results, 0)
+    // Outside debug mode the isolate answers start with the task's state when it finished in that call.
+    const early = !this.debug
+    if (!(await step('start', [method, payload, limits.now ?? null, limits.cacheEpoch, early]))) return this.failRest(results, 0)
+    let earlyState: CollectState | null = null
+    if (early) {
+      const reply = answer as { state?: CollectState | null } | undefined
+      if (reply !== null && typeof reply === 'object' && 'state' in reply) earlyState = reply.state ?? null
+      // start threw after its task ran (an unhandled rejection rethrown at the end of the call, a time
+      // limit in work the plugin left running): the state it took early, if it took one.
+      else earlyState = (await this.cross('recollect', [], 1000)) as CollectState | null
+    }
     let itemIndex = 0
     // In debug mode a clock that stands still while the debugger holds the call paused.
     const now = this.debug ? () => this.debug!.now() : () => performance.now()
@@ -244,7 +254,8 @@ export class PluginIsolate {
       if (this.dead) return this.failRest(results, itemIndex)
       let state: CollectState
       try {
-        state = (await this.cross('collect', [], 1000)) as CollectState
+        state = earlyState ?? ((await this.cross('collect', [], 1000)) as CollectState)
+        earlyState = null
       } catch (error) {
         if (this.dead || TIMED_OUT.test((error as Error).message)) throw error
         unhandled.push((error as Error)?.message ?? String(error))
@@ -415,6 +426,16 @@ export class PluginIsolate {
           // A plugin returned something structured clone refuses: make it JSON and try again.
           this.entry.sanitizeResults.applySync(undefined, [], { timeout })
           return this.entry.recollect.applySync(undefined, [], { result: { copy: true }, timeout })
+        }
+      }
+      if (name === 'start') {
+        try {
+          return this.entry.start.applySync(undefined, args, { arguments: { copy: true }, result: { copy: true }, timeout })
+        } catch (error) {
+          if ((error as Error).name !== 'DataCloneError' && !/could not be cloned/i.test((error as Error).message)) throw error
+          // Only an early state can fail to copy (the task ran): make its results JSON, as for collect.
+          this.entry.sanitizeResults.applySync(undefined, [], { timeout })
+          return { state: this.entry.recollect.applySync(undefined, [], { result: { copy: true }, timeout }) }
         }
       }
       return this.entry[name].applySync(undefined, args, { arguments: { copy: true }, result: { copy: true }, timeout })
