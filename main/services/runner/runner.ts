@@ -26,6 +26,14 @@ const WATCHDOG_LINE = 'Plugin Studio watchdog:'
 const START_TIMEOUT_MS = 30_000
 /** Chunks of one processEvents call on their way to the runtime at once (see processEvents). */
 const PIPELINE_DEPTH = 2
+/**
+ * A chunk closes once its JSON reaches this many characters (or EVENTS_PER_CHUNK events). Its
+ * results come back about twice as long, and a message larger than the socket's buffer (~200 KB)
+ * cannot leave in one write: the rest waits for the sender's next event-loop turn, which for the
+ * runtime comes only after the next chunk's plugin calls, and both sides stall. Measured on the
+ * bench's 1.3 KB events: ~50-event chunks run a batch 20-30% faster than 100-event ones.
+ */
+const CHUNK_CHARS = 64 * 1024
 
 export interface RunnerOptions {
   nodePath?: string
@@ -306,9 +314,10 @@ export class Runner {
   }
 
   /**
-   * Runs events through the pipeline, in order. They travel as JSON text, in chunks of
-   * EVENTS_PER_CHUNK that the runtime hands to the isolates as they are; up to PIPELINE_DEPTH chunks
-   * are on their way at once, so this process serialises and parses while the runtime runs plugins.
+   * Runs events through the pipeline, in order. They travel as JSON text, in chunks of at most
+   * EVENTS_PER_CHUNK events and about CHUNK_CHARS characters that the runtime hands to the isolates
+   * as they are; up to PIPELINE_DEPTH chunks are on their way at once, so this process serialises
+   * and parses while the runtime runs plugins.
    * An event nested too deep (or that JSON cannot carry) fails alone here. If the runtime dies, the
    * call rejects naming every event whose result had not come back.
    */
@@ -320,7 +329,7 @@ export class Runner {
     const nextChunk = (): { json: string; count: number; indices: number[] } | null => {
       let json = ''
       const indices: number[] = []
-      while (next < events.length && indices.length < EVENTS_PER_CHUNK) {
+      while (next < events.length && indices.length < EVENTS_PER_CHUNK && json.length < CHUNK_CHARS) {
         const i = next++
         const { text, error } = eventJson(events[i])
         if (text === null) refused[i] = error
