@@ -29,6 +29,12 @@ interface Entry {
  * sends null: its other writers are invisible, so the entries last one batch).
  */
 const local = new Map<string, Entry>()
+/** Keys whose entries this task gave a TTL or an unknown TTL: what cacheEnd must look at (not all of `local`). */
+const touched = new Set<string>()
+function remember(key: string, entry: Entry): void {
+  local.set(key, entry)
+  if (entry.exp || entry.ttlUnknown) touched.add(key)
+}
 /** The real clock (driver.isolate.ts gives the plugin the runtime's clock afterwards). */
 const realNow = Date.now.bind(Date)
 let externalWrites: number | null | undefined
@@ -128,7 +134,7 @@ const cache = {
     try {
       const raw = options?.jsonSerialize === false ? asRedisString(value) : asRedisString(JSON.stringify(value))
       const k = String(key)
-      local.set(k, { raw, exp: ttlSeconds ? Date.now() + Number(ttlSeconds) * 1000 : 0, realUntil: ttlSeconds ? realNow() + Number(ttlSeconds) * 1000 : 0 })
+      remember(k, { raw, exp: ttlSeconds ? Date.now() + Number(ttlSeconds) * 1000 : 0, realUntil: ttlSeconds ? realNow() + Number(ttlSeconds) * 1000 : 0 })
       pending.push({ op: 'set', args: [k, raw, ttlSeconds, { jsonSerialize: false }] })
       S.record('ops', { kind: 'cache', op: 'set', key: k, value: raw })
       return Promise.resolve()
@@ -152,11 +158,11 @@ const cache = {
       // mode a missing key is null too; both read null, and the entry is not kept (expire must ask the store).
       if (reply === null || reply === undefined) {
         if (S.cacheGetMissing === 'null') return null
-        if (!local.has(k)) local.set(k, { raw: '', exp: 0, ...ttl })
+        if (!local.has(k)) remember(k, { raw: '', exp: 0, ...ttl })
         return decodeGet('', defaultValue, options)
       }
       const raw = reply === CACHE_MISSING ? null : String(reply)
-      if (!local.has(k)) local.set(k, { raw, exp: 0, ...ttl })
+      if (!local.has(k)) remember(k, { raw, exp: 0, ...ttl })
       return decodeGet(raw, defaultValue, options)
     })
   },
@@ -172,7 +178,7 @@ const cache = {
     }
     return hostWithTtl('incr', [k]).then(({ reply: n, ttl }) => {
       S.record('ops', { kind: 'cache', op: 'incr', key: k, value: n })
-      local.set(k, { raw: String(n), exp: entry?.exp ?? 0, ...ttl })
+      remember(k, { raw: String(n), exp: entry?.exp ?? 0, ...ttl })
       return n as number
     })
   },
@@ -186,6 +192,7 @@ const cache = {
         entry.exp = Date.now() + ttlSeconds * 1000
         entry.realUntil = realNow() + ttlSeconds * 1000
         entry.ttlUnknown = false
+        touched.add(k)
       }
       pending.push({ op: 'expire', args: [k, ttlSeconds] })
       S.record('ops', { kind: 'cache', op: 'expire', key: k, value: ttlSeconds })
@@ -219,13 +226,16 @@ S.cacheBegin = (count: number | null) => {
 S.cacheEnd = (): Any[] => {
   refusedWrites = 0
   confirmed = false
-  for (const [key, entry] of local) {
+  for (const key of touched) {
+    const entry = local.get(key)
+    if (!entry) continue
     if (entry.ttlUnknown || (entry.raw === null && entry.exp)) local.delete(key)
     else if (entry.exp) {
       entry.until = entry.until ? Math.min(entry.until, entry.exp) : entry.exp
       entry.exp = 0
     }
   }
+  touched.clear()
   const writes = compact(pending)
   pending = []
   return writes
