@@ -52,6 +52,8 @@ export class PipelineSession {
   private loading: string[] | null = null
   private changedWhileLoading = false
   private queue: Promise<unknown> = Promise.resolve()
+  /** Runs asked for whose events are not on their way to the runtime yet (whenRunsSent). */
+  private readonly unsent = new Set<Promise<void>>()
   private closed = false
   /** The state after every run and clock step, for time travel. */
   private readonly history: StepHistory
@@ -93,7 +95,28 @@ export class PipelineSession {
     })
   }
 
+  /**
+   * Resolves once every run asked for so far has its events on their way to the runtime, or has
+   * ended: a Pause clicked right after Step may come while the run is still reloading the pipeline,
+   * and the runtime only pauses work it has.
+   */
+  whenRunsSent(): Promise<void> {
+    return Promise.all(this.unsent).then(() => undefined)
+  }
+
   run(plugins: string[], events: PluginEvent[]): Promise<RunOutcome> {
+    let markSent = () => {}
+    const sent = new Promise<void>((resolve) => (markSent = resolve))
+    this.unsent.add(sent)
+    const run = this.runExclusive(plugins, events, markSent)
+    void run.catch(() => undefined).finally(() => {
+      markSent()
+      this.unsent.delete(sent)
+    })
+    return run
+  }
+
+  private runExclusive(plugins: string[], events: PluginEvent[], markSent: () => void): Promise<RunOutcome> {
     return this.exclusive(async () => {
       const ids = checkPlugins(plugins)
       if (!Array.isArray(events)) throw new Error('events must be a list of events')
@@ -121,6 +144,7 @@ export class PipelineSession {
         batch.catch(() => undefined) // awaited in turn below; a crash rejects both batches at once
         inFlight.push(batch)
         next += EVENTS_PER_CHUNK
+        markSent()
       }
       send()
       while (inFlight.length > 0) {

@@ -290,7 +290,10 @@ export class StudioService implements StudioMethods {
     return states
   }
 
-  debugCommand(command: DebugCommand): Promise<void> {
+  async debugCommand(command: DebugCommand): Promise<void> {
+    // Pause right after Step: the run may still be reloading the pipeline (debug mode), and the
+    // runtime pauses only work it has, so the Pause follows the run's events there.
+    if (command === 'pause') await this.pipeline.whenRunsSent()
     return this.debugger.command(command)
   }
 

@@ -4,6 +4,7 @@
 import type { DebugCommand, DebugProperty, DebugValue, StudioBreakpoint, StudioBreakpointState, StudioPaused } from '../../common/protocol/debug.ts'
 import type { StudioClient } from '../state/client.ts'
 import { studio } from '../state/client.ts'
+import { runRequested } from '../state/run-actions.ts'
 import { createStore } from '../state/store.ts'
 import { errorText, notify } from '../state/studio-state.ts'
 
@@ -126,6 +127,7 @@ export async function debugCommand(command: DebugCommand): Promise<void> {
   if (command !== 'pause' && !debugStore.get().paused && command !== 'stop') return
   debugStore.set({ pending: command })
   try {
+    if (command === 'pause') await runRequested()
     await studio().debugCommand(command)
     // A pause is answered before the call stops (or not at all when the call ended first).
     if (command === 'pause' && debugStore.get().pending === 'pause') debugStore.set({ pending: null })

@@ -15,9 +15,30 @@ let stopRequested = false
 
 let queue: Promise<unknown> = Promise.resolve()
 
+/**
+ * Settles once the action under way has sent its first run request (or has ended). Pause is
+ * enabled as soon as a run starts, but the run may still be reading its event; a Pause that reached
+ * the runtime before the events would find nothing to pause (debug-state.ts waits for this).
+ */
+let requested: Promise<void> = Promise.resolve()
+/** The actions that send events to run (the others: the clock bar's, Reset). */
+const EVENT_PHASES = new Set<RunPhase>(['running', 'stepping', 'running-all'])
+let markRequested = () => {}
+export function runRequested(): Promise<void> {
+  return requested
+}
+
+/** studio().runEvents, noting that the action's events are on their way. */
+function runEvents(request: Parameters<ReturnType<typeof studio>['runEvents']>[0]): Promise<RunOutcome> {
+  const outcome = studio().runEvents(request)
+  markRequested()
+  return outcome
+}
+
 /** Runs `work` after whatever runs now; the phase shows while it works. */
 function serial<T>(phase: RunPhase, work: () => Promise<T>): Promise<T | undefined> {
   const next = queue.then(async () => {
+    requested = EVENT_PHASES.has(phase) ? new Promise<void>((resolve) => (markRequested = resolve)) : Promise.resolve()
     store.set({ phase })
     try {
       return await work()
@@ -27,6 +48,7 @@ function serial<T>(phase: RunPhase, work: () => Promise<T>): Promise<T | undefin
       else notify('error', errorText(error))
       return undefined
     } finally {
+      markRequested()
       store.set({ phase: 'idle', progress: null })
     }
   })
@@ -70,7 +92,7 @@ export function run(): Promise<void> {
     const [event] = await eventsAt(selectedEvent, 1)
     if (!event) return notify('error', 'There is no event to run: pick an event file in the Debugger.')
     const started = performance.now()
-    const outcome = await studio().runEvents({ plugins, events: [event] })
+    const outcome = await runEvents({ plugins, events: [event] })
     record(outcome, selectedEvent, performance.now() - started)
     noteStep({ kind: 'events', first: selectedEvent, count: 1, extra: true }, outcome)
     store.set({ shownResult: selectedEvent })
@@ -86,7 +108,7 @@ export function step(): Promise<void> {
     if (cursor >= events.length) return notify('info', 'Every event has run. Reset to start again.')
     const [event] = await eventsAt(cursor, 1)
     const started = performance.now()
-    const outcome = await studio().runEvents({ plugins, events: [event] })
+    const outcome = await runEvents({ plugins, events: [event] })
     record(outcome, cursor, performance.now() - started)
     noteStep({ kind: 'events', first: cursor, count: 1 }, outcome)
     store.set({ shownResult: cursor, selectedEvent: cursor, cursor: cursor + 1 })
@@ -109,7 +131,7 @@ export function runAll(): Promise<void> {
       const chunk = await eventsAt(from, RUN_ALL_CHUNK)
       let outcome: RunOutcome
       try {
-        outcome = await studio().runEvents({ plugins, events: chunk })
+        outcome = await runEvents({ plugins, events: chunk })
       } catch (error) {
         // The runtime died in this batch: the batches before it keep their results; say which events did not run.
         if ((error as Error | undefined)?.name !== RUN_INTERRUPTED_ERROR) throw error

@@ -77,6 +77,39 @@ test('breakpoints are kept in the workspace and a run pauses at one, with worksp
   assert.equal(outcome.results[0].output?.properties?.doubled, 'pageviewpageview')
 })
 
+test('a Pause sent right after a Step that must reload the pipeline first pauses that Step\'s call', async (t) => {
+  const { studio, dir, nextPause } = await setup(t)
+  await mkdir(path.join(dir, 'looper'), { recursive: true })
+  await writeFile(path.join(dir, 'looper', 'plugin.json'), JSON.stringify({ name: 'Looper', main: 'index.js', config: [] }))
+  await writeFile(
+    path.join(dir, 'looper', 'index.js'),
+    `export function processEvent(event) {
+  const until = Date.now() + 1500
+  let spins = 0
+  while (Date.now() < until) spins++
+  event.properties = { ...event.properties, spins }
+  return event
+}
+function neverCalled() {
+  return 1
+}
+`,
+  )
+  // A breakpoint no event reaches keeps the studio in debug mode, which Pause needs.
+  await studio.debugSetBreakpoints([{ file: 'looper/index.js', line: 9 }])
+  const paused = nextPause()
+  // No pipeline is loaded yet: the run loads it (in debug mode) before its event reaches the runtime.
+  const run = studio.runEvents({ plugins: ['looper'], events: [EVENT] })
+  await studio.debugCommand('pause')
+  const p = await paused
+  // Inside processEvent: at its first statement when the Pause was there before the call began.
+  assert.equal(p.callFrames[0].file, 'looper/index.js')
+  assert.ok(p.callFrames[0].line >= 2 && p.callFrames[0].line <= 4, `paused in processEvent, not at line ${p.callFrames[0].line}`)
+  await studio.debugCommand('resume')
+  const outcome = await run
+  assert.equal(typeof outcome.results[0].output?.properties?.spins, 'number')
+})
+
 test('the DevTools endpoint listens on 127.0.0.1 with a token and relays CDP to the plugin isolate', async (t) => {
   const { studio } = await setup(t)
   await studio.debugSetBreakpoints([{ file: 'doubler/index.js', line: 3 }])
