@@ -4,7 +4,7 @@
 // refused with PostHog's own words. The source map is kept so stack traces point at the user's lines.
 import { build, transform } from 'esbuild'
 import type { Message } from 'esbuild'
-import { readFile, stat } from 'node:fs/promises'
+import { readFileSync, statSync } from 'node:fs'
 import { basename, dirname, extname, relative, sep } from 'node:path'
 import { ALLOWED_IMPORTS } from './sandbox/sandbox.constants.ts'
 
@@ -54,14 +54,15 @@ const cache = new Map<string, { key: string; compiled: CompiledPlugin }>()
 
 /** Compiles the plugin's entry file (absolute path). Throws CompileError naming the file. */
 export async function compilePlugin(file: string, pluginDir = dirname(file)): Promise<CompiledPlugin> {
+  // Synchronous, as in plugin-folder.ts: small local files on the cold start's path.
   let key = ''
   try {
-    const s = await stat(file)
-    key = `${pluginDir}|${s.size}|${s.mtimeMs}`
+    const s = statSync(file)
+    if (s.isFile()) key = `${pluginDir}|${s.size}|${s.mtimeMs}`
   } catch {}
   const hit = cache.get(file)
   if (key && hit?.key === key) return hit.compiled
-  const compiled = await compileUncached(file, pluginDir)
+  const compiled = await compileUncached(file, pluginDir, key !== '')
   if (key) cache.set(file, { key, compiled })
   return compiled
 }
@@ -91,13 +92,13 @@ const OUTPUT = {
  */
 const NEEDS_BUNDLER = /\b(?:import|require|from|const|let|class|using|this|enum|namespace)\b/
 
-async function compileUncached(file: string, pluginDir: string): Promise<CompiledPlugin> {
+async function compileUncached(file: string, pluginDir: string, regularFile: boolean): Promise<CompiledPlugin> {
   const name = relative(pluginDir, file).split(sep).join('/')
   const loader = (LOADERS as Record<string, 'ts' | undefined>)[extname(file)]
   let source: string | undefined
-  if (loader) {
+  if (loader && regularFile) {
     try {
-      source = await readFile(file, 'utf8')
+      source = readFileSync(file, 'utf8')
     } catch {}
   }
   if (source !== undefined && loader && !NEEDS_BUNDLER.test(source)) {

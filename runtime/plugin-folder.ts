@@ -1,6 +1,6 @@
 // Reads a plugin folder as PostHog's loadPlugin does: plugin.json (both config forms), the entry from
 // `main`, else index.js, else index.ts, and the config PostHog would pass (strings, defaults filled in).
-import { readFile, stat } from 'node:fs/promises'
+import { readFileSync, statSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
 import { defaultConfig, parsePluginJson } from '../common/plugin/plugin-json.ts'
 import type { PluginJson } from '../common/plugin/plugin-json.ts'
@@ -21,21 +21,28 @@ export class PluginFolderError extends Error {
   }
 }
 
-async function isFile(path: string): Promise<boolean> {
+function isFile(path: string): boolean {
   try {
-    return (await stat(path)).isFile()
+    return statSync(path).isFile()
   } catch {
     return false
   }
 }
 
+/**
+ * Synchronous reads: a plugin folder is a few small local files, and each asynchronous call is a
+ * thread-pool round trip (together about a tenth of a plugin's cold start). Only regular files are
+ * read: a FIFO named plugin.json would block the runtime process.
+ */
 export async function readPluginFolder(dir: string): Promise<PluginFolder> {
   const folder = resolve(dir)
   const jsonPath = join(folder, 'plugin.json')
   let text: string
   try {
-    text = await readFile(jsonPath, 'utf8')
+    if (!statSync(jsonPath).isFile()) throw new PluginFolderError(`${jsonPath}: plugin.json is not a file`)
+    text = readFileSync(jsonPath, 'utf8')
   } catch (error) {
+    if (error instanceof PluginFolderError) throw error
     const code = (error as NodeJS.ErrnoException).code
     throw new PluginFolderError(`${jsonPath}: ${code === 'ENOENT' ? 'no plugin.json in this folder' : (error as Error).message}`)
   }
@@ -48,7 +55,7 @@ export async function readPluginFolder(dir: string): Promise<PluginFolder> {
   for (const candidate of candidates) {
     const entry = resolve(folder, candidate)
     if (!entry.startsWith(folder + sep)) throw new PluginFolderError(`${jsonPath}: "main" (${candidate}) points outside the plugin folder ${folder}`)
-    if (await isFile(entry)) return { dir: folder, json: parsed.plugin, entry, entryName: candidate.replace(/^\.\//, '') }
+    if (isFile(entry)) return { dir: folder, json: parsed.plugin, entry, entryName: candidate.replace(/^\.\//, '') }
   }
   throw new PluginFolderError(
     parsed.plugin.main

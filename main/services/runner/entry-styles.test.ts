@@ -1,6 +1,10 @@
 // Every way a real plugin is written loads and runs, through the real runtime process.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Runner } from './runner.ts'
 import { loadFixtures, makeEvent } from './test-fixtures.ts'
 
@@ -82,6 +86,16 @@ test('relative imports are refused like any other name (only one file is loaded)
 test('a folder without plugin.json gives one clear error naming the file', async () => {
   const load = await runner.load({ plugins: [{ id: 'nope', dir: '/nonexistent/plugin', config: {}, attachments: {} }], options: { timeoutMs: 1000, memoryMb: 32, teamId: 2 } })
   assert.equal(load.setup[0].error, '/nonexistent/plugin/plugin.json: no plugin.json in this folder')
+})
+
+test('a plugin.json that is not a regular file (a FIFO) fails its load clearly and does not block the runtime', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fifo-plugin-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  execFileSync('mkfifo', [join(dir, 'plugin.json')])
+  const load = await runner.load({ plugins: [{ id: 'fifo', dir, config: {}, attachments: {} }], options: { timeoutMs: 1000, memoryMb: 32, teamId: 2 } })
+  assert.equal(load.setup[0].error, `${join(dir, 'plugin.json')}: plugin.json is not a file`)
+  const [r] = await runner.processEvents([makeEvent()])
+  assert.deepEqual(r.output, r.input)
 })
 
 test('allowed packages the studio cannot run load, and fail clearly when used', async () => {
