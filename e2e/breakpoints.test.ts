@@ -150,9 +150,11 @@ describe('breakpoints in the editor', () => {
       await ui.button('Step over', debuggerPane()).click()
       await banner().filter({ hasText: new RegExp(`index\\.ts:${line}\\b`) }).waitFor()
     }
+    // The scopes are read again after each pause (the banner may show the new line first): wait for
+    // the values of this frame, not whatever the previous pause showed.
     const scopes = debuggerPane().getByRole('region', { name: 'Scopes' })
     const extra = scopes.getByRole('treeitem', { name: 'extra' })
-    assert.equal(await extra.locator('.var-value').first().textContent(), '2')
+    await extra.locator('.var-value').first().filter({ hasText: /^2$/ }).waitFor()
     const base = scopes.getByRole('treeitem', { name: 'base' })
     assert.equal(await base.locator('.var-value').first().textContent(), '90', "'$pageview'.length * 10")
     // A watch expression and the evaluate box, in the paused frame.

@@ -318,6 +318,8 @@ export function StateInspector() {
   const state = travel ? travel.state : live
   const error = travel ? travel.error : liveError
   const selected = useStore(store, (s) => s.selectedPlugin)
+  // A step, run or Run all under way may be loading another pipeline: the state read before it names the old one.
+  const running = useStore(store, (s) => s.phase === 'running' || s.phase === 'stepping' || s.phase === 'running-all')
   const [open, setOpen] = useState(initiallyOpen)
   if (!selected) return null
   const loaded = state?.plugins ?? []
@@ -339,7 +341,11 @@ export function StateInspector() {
         {travelledTo && <span className="small-text inspector-travelled"> · after {travelledTo}</span>}
         {summary && <span className="muted small-text state-summary"> · {summary}</span>}
         {!travel && state?.stale && <span className="muted small-text"> · files or config changed: the next step reloads (state starts over)</span>}
-        {loaded.length > 0 && !loaded.some((p) => p.plugin === selected) && <span className="muted small-text"> · of the loaded pipeline ({loaded.map((p) => p.name).join(' → ')})</span>}
+        {loaded.length > 0 && !loaded.some((p) => p.plugin === selected) && (
+          <span className="muted small-text">
+            {running && !travel ? ' · read before this run, which loads the pipeline again: shown when it ends' : ` · of the loaded pipeline (${loaded.map((p) => p.name).join(' → ')})`}
+          </span>
+        )}
       </summary>
       <div className="state-inspector-body" role="region" aria-label="State inspector">
         {error && <p className="error-text small-text">{error}</p>}
