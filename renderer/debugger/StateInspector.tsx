@@ -343,7 +343,7 @@ export function StateInspector() {
         {!travel && state?.stale && <span className="muted small-text"> · files or config changed: the next step reloads (state starts over)</span>}
         {loaded.length > 0 && !loaded.some((p) => p.plugin === selected) && (
           <span className="muted small-text">
-            {running && !travel ? ' · read before this run, which loads the pipeline again: shown when it ends' : ` · of the loaded pipeline (${loaded.map((p) => p.name).join(' → ')})`}
+            {running && !travel ? ' · from before this run, which loads the pipeline again' : ` · of the loaded pipeline (${loaded.map((p) => p.name).join(' → ')})`}
           </span>
         )}
       </summary>
