@@ -8,6 +8,11 @@ import { breakpointAt, debugStore, followLines, removeBreakpoint, setCondition, 
 import { openConditionDialog } from './condition-dialog.ts'
 import { followEdit, lineAfterEdit, spanOfLine, type LineSpan } from './line-tracking.ts'
 
+/** The condition dialog for the breakpoint at a line (a new one when there is none). */
+function editCondition(file: string, line: number): void {
+  openConditionDialog({ file, line, condition: breakpointAt(file, line)?.condition ?? '' }, (condition) => setCondition(file, line, condition))
+}
+
 /** Wires breakpoints into the editor; returns the cleanup. */
 export function attachBreakpoints(editor: monaco.editor.IStandaloneCodeEditor): () => void {
   editor.updateOptions({ glyphMargin: true })
@@ -90,7 +95,7 @@ export function attachBreakpoints(editor: monaco.editor.IStandaloneCodeEditor): 
     const line = e.target.position?.lineNumber
     if (!file || !line) return
     e.event.preventDefault()
-    openConditionDialog({ file, line, condition: breakpointAt(file, line)?.condition ?? '' }, (condition) => setCondition(file, line, condition))
+    editCondition(file, line)
   })
 
   const conditional = editor.addAction({
@@ -102,7 +107,7 @@ export function attachBreakpoints(editor: monaco.editor.IStandaloneCodeEditor): 
       const file = fileOf()
       const line = ed.getPosition()?.lineNumber
       if (!file || !line) return
-      openConditionDialog({ file, line, condition: breakpointAt(file, line)?.condition ?? '' }, (condition) => setCondition(file, line, condition))
+      editCondition(file, line)
     },
   })
   const remove = editor.addAction({

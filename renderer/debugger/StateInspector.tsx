@@ -84,10 +84,10 @@ function CacheTable({ entries, name }: { entries: CacheEntryOut[]; name: string 
   )
 }
 
-function StorageTable({ entries, name }: { entries: PluginStoresOut['storage']; name: string }) {
-  if (entries.length === 0) return <p className="muted small-text">No storage keys.</p>
+/** Keys and their values, one row each (storage, meta.global). */
+function KeyValueTable({ rows, label }: { rows: [string, unknown][]; label: string }) {
   return (
-    <table className="inspector-table" aria-label={`Storage of ${name}`}>
+    <table className="inspector-table" aria-label={label}>
       <thead>
         <tr>
           <th>Key</th>
@@ -95,37 +95,7 @@ function StorageTable({ entries, name }: { entries: PluginStoresOut['storage']; 
         </tr>
       </thead>
       <tbody>
-        {entries.map((e) => (
-          <tr key={e.key}>
-            <td>
-              <code>{e.key}</code>
-            </td>
-            <td>
-              <Value value={e.value} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
-}
-
-/** meta.global's top-level keys with their values (as the runtime described them: Set/Map/functions named). */
-function GlobalTable({ value, name }: { value: unknown; name: string }) {
-  if (value === undefined) return <p className="muted small-text">Not readable now (no live isolate).</p>
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return <Value value={value} />
-  const entries = Object.entries(value as Record<string, unknown>)
-  if (entries.length === 0) return <p className="muted small-text">Empty.</p>
-  return (
-    <table className="inspector-table" aria-label={`Global of ${name}`}>
-      <thead>
-        <tr>
-          <th>Key</th>
-          <th>Value</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map(([key, v]) => (
+        {rows.map(([key, v]) => (
           <tr key={key}>
             <td>
               <code>{key}</code>
@@ -138,6 +108,20 @@ function GlobalTable({ value, name }: { value: unknown; name: string }) {
       </tbody>
     </table>
   )
+}
+
+function StorageTable({ entries, name }: { entries: PluginStoresOut['storage']; name: string }) {
+  if (entries.length === 0) return <p className="muted small-text">No storage keys.</p>
+  return <KeyValueTable rows={entries.map((e) => [e.key, e.value])} label={`Storage of ${name}`} />
+}
+
+/** meta.global's top-level keys with their values (as the runtime described them: Set/Map/functions named). */
+function GlobalTable({ value, name }: { value: unknown; name: string }) {
+  if (value === undefined) return <p className="muted small-text">Not readable now (no live isolate).</p>
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return <Value value={value} />
+  const entries = Object.entries(value as Record<string, unknown>)
+  if (entries.length === 0) return <p className="muted small-text">Empty.</p>
+  return <KeyValueTable rows={entries} label={`Global of ${name}`} />
 }
 
 function JobsTable({ jobs, name, now }: { jobs: JobRecordOut[]; name: string; now: string }) {

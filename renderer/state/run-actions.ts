@@ -1,7 +1,7 @@
 // Running events through the selected plugin: Run (the selected event), Step (the next one), Run all
 // (the rest, with progress), Reset (reload the plugin, clear state). Runs happen one at a time.
 import type { EventResult } from '../../common/protocol/runtime.ts'
-import { MISSING_CONFIG_ERROR, RUN_INTERRUPTED_ERROR, type RunOutcome } from '../../common/protocol/studio.ts'
+import { MISSING_CONFIG_ERROR, RUN_INTERRUPTED_ERROR, type RunEventsRequest, type RunOutcome } from '../../common/protocol/studio.ts'
 import { studio } from './client.ts'
 import { errorText, notify, store, type RunPhase } from './studio-state.ts'
 import { eventsAt, openEventFile } from '../debugger/event-pages.ts'
@@ -29,7 +29,7 @@ export function runRequested(): Promise<void> {
 }
 
 /** studio().runEvents, noting that the action's events are on their way. */
-function runEvents(request: Parameters<ReturnType<typeof studio>['runEvents']>[0]): Promise<RunOutcome> {
+function runEvents(request: RunEventsRequest): Promise<RunOutcome> {
   const outcome = studio().runEvents(request)
   markRequested()
   return outcome

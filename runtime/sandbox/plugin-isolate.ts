@@ -403,7 +403,7 @@ export class PluginIsolate {
         try {
           return await this.debug!.apply(this.entry.collect, [], timeout)
         } catch (error) {
-          if ((error as Error).name !== 'DataCloneError' && !/could not be cloned/i.test((error as Error).message)) throw error
+          if (!isCloneError(error)) throw error
           await this.debug!.apply(this.entry.sanitizeResults, [], timeout)
           return await this.debug!.apply(this.entry.recollect, [], timeout)
         }
@@ -418,27 +418,16 @@ export class PluginIsolate {
   private call(name: string, args: unknown[], timeout: number): unknown {
     enterCall(timeout, this.owner)
     try {
-      if (name === 'collect') {
-        try {
-          return this.entry.collect.applySync(undefined, [], { result: { copy: true }, timeout })
-        } catch (error) {
-          if ((error as Error).name !== 'DataCloneError' && !/could not be cloned/i.test((error as Error).message)) throw error
-          // A plugin returned something structured clone refuses: make it JSON and try again.
-          this.entry.sanitizeResults.applySync(undefined, [], { timeout })
-          return this.entry.recollect.applySync(undefined, [], { result: { copy: true }, timeout })
-        }
+      try {
+        return this.entry[name].applySync(undefined, args, { arguments: { copy: true }, result: { copy: true }, timeout })
+      } catch (error) {
+        // A plugin returned something structured clone refuses, in collect's results or start's early
+        // state (the task ran): make the results JSON and read them again.
+        if ((name !== 'collect' && name !== 'start') || !isCloneError(error)) throw error
+        this.entry.sanitizeResults.applySync(undefined, [], { timeout })
+        const state = this.entry.recollect.applySync(undefined, [], { result: { copy: true }, timeout })
+        return name === 'start' ? { state } : state
       }
-      if (name === 'start') {
-        try {
-          return this.entry.start.applySync(undefined, args, { arguments: { copy: true }, result: { copy: true }, timeout })
-        } catch (error) {
-          if ((error as Error).name !== 'DataCloneError' && !/could not be cloned/i.test((error as Error).message)) throw error
-          // Only an early state can fail to copy (the task ran): make its results JSON, as for collect.
-          this.entry.sanitizeResults.applySync(undefined, [], { timeout })
-          return { state: this.entry.recollect.applySync(undefined, [], { result: { copy: true }, timeout }) }
-        }
-      }
-      return this.entry[name].applySync(undefined, args, { arguments: { copy: true }, result: { copy: true }, timeout })
     } catch (error) {
       this.noteDeath(error)
       throw error
@@ -446,6 +435,11 @@ export class PluginIsolate {
       leaveCall()
     }
   }
+}
+
+/** What isolated-vm throws when a value cannot be copied out of the isolate. */
+function isCloneError(error: unknown): boolean {
+  return (error as Error)?.name === 'DataCloneError' || /could not be cloned/i.test((error as Error)?.message ?? '')
 }
 
 /** Errors from host code reach the plugin with their name and message only: no host stack frames. */

@@ -7,25 +7,15 @@ import path from 'node:path'
 import os from 'node:os'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import WebSocket from 'ws'
-import type { PluginEvent } from '../../../common/plugin/event.ts'
 import type { StudioPaused } from '../../../common/protocol/debug.ts'
 import { Runner } from '../runner/runner.ts'
+import { makeEvent } from '../runner/test-fixtures.ts'
 import { SecretsService } from '../secrets/secrets-service.ts'
 import { SessionSecretStore } from '../secrets/session-store.ts'
 import { StudioService } from '../studio-service.ts'
 import { Workspace } from '../workspace/workspace.ts'
 
-const EVENT: PluginEvent = {
-  uuid: '0190a000-0000-7000-8000-000000000001',
-  event: 'pageview',
-  distinct_id: 'u1',
-  ip: null,
-  site_url: 'http://localhost',
-  team_id: 1,
-  now: '2024-05-01T10:00:00.000Z',
-  timestamp: '2024-05-01T10:00:00.000Z',
-  properties: {},
-}
+const EVENT = makeEvent({ event: 'pageview', distinct_id: 'u1', properties: {} })
 
 const CODE = `export function processEvent(event) {
   const doubled = event.event + event.event
